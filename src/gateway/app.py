@@ -1,0 +1,97 @@
+"""The ASGI application: `create_app(settings)` wires the schema, database and mail together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from gateway.clock import Clock, system_clock
+from gateway.db import create_engine, create_sessionmaker
+from gateway.graphql_http import GraphQLHTTP
+from gateway.mail import Mailer, mailer_from_url
+from gateway.runtime import Runtime
+from gateway.services.activation import send_due_activations
+from gateway.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+ACTIVATION_INTERVAL = timedelta(hours=1)
+
+
+async def _send_activations_periodically(runtime: Runtime) -> None:
+    while True:
+        try:
+            async with runtime.sessionmaker() as session:
+                sent = await send_due_activations(
+                    session, runtime.mailer, runtime.clock(), runtime.activation
+                )
+            if sent:
+                log.info("sent %d activation mails", sent)
+        except Exception:
+            log.exception("sending activation mails failed; retrying next round")
+        await asyncio.sleep(ACTIVATION_INTERVAL.total_seconds())
+
+
+async def _health(request: Request) -> JSONResponse:
+    runtime: Runtime = request.app.state.runtime
+    async with runtime.engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    mailer: Mailer | None = None,
+    background_tasks: bool = True,
+) -> Starlette:
+    """Build the gateway. Nothing connects until the lifespan starts."""
+    from resolvers.context import build_context  # wiring only: gateway does not use resolvers
+    from resolvers.schema import schema
+
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        runtime = Runtime(
+            settings=settings,
+            engine=engine,
+            sessionmaker=create_sessionmaker(engine),
+            mailer=mailer or mailer_from_url(settings.mail_url, settings.mail_from),
+            clock=clock,
+        )
+        app.state.runtime = runtime
+        tasks = []
+        if background_tasks:
+            tasks.append(asyncio.create_task(_send_activations_periodically(runtime)))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await engine.dispose()
+
+    graphql = GraphQLHTTP(
+        schema,
+        build_context,
+        graphiql=settings.graphiql_enabled,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return Starlette(
+        routes=[Route("/graphql", graphql), Route("/healthz", _health)],
+        lifespan=lifespan,
+    )

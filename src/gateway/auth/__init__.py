@@ -1,0 +1,1 @@
+"""Authentication (who asks) and access (what they may see)."""

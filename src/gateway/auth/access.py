@@ -1,0 +1,104 @@
+"""THE privacy policy: what a viewer may see, as SQL conditions every read is built from.
+
+Loaders and services never write their own visibility rules; they AND one of these into their
+query. A row outside the viewer's scope is indistinguishable from a row that does not exist.
+
+- A guardian sees their own children while a placement runs, from before its start until
+  `ACCESS_WINDOW` after the last one ended (SPEC: access for 6 weeks after the contract).
+- Staff see the children placed (now or upcoming) in the groups they work in.
+- Nothing crosses organisations; an anonymous caller sees nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, false, or_, select
+
+from gateway.auth.viewer import Viewer
+from gateway.models import Account, Child, Guardian, Guardianship, Placement, StaffGroup
+
+ACCESS_WINDOW = timedelta(weeks=6)
+
+
+def visible_child_ids(viewer: Viewer | None, today: date) -> Select[int]:
+    """Ids of the children the viewer may see today."""
+    if viewer is None:
+        return select(Child.id).where(false())
+    if viewer.is_guardian:
+        return (
+            select(Guardianship.child_id)
+            .join(Placement, Placement.child_id == Guardianship.child_id)
+            .where(
+                Guardianship.guardian_id == viewer.guardian_id,
+                Placement.organisation_id == viewer.organisation_id,
+                or_(Placement.end_date.is_(None), Placement.end_date >= today - ACCESS_WINDOW),
+            )
+        )
+    return (
+        select(Placement.child_id)
+        .join(StaffGroup, StaffGroup.group_id == Placement.group_id)
+        .where(
+            StaffGroup.staff_member_id == viewer.staff_member_id,
+            Placement.organisation_id == viewer.organisation_id,
+            or_(Placement.end_date.is_(None), Placement.end_date >= today),
+        )
+    )
+
+
+def child_visible(
+    child_id: SQLColumnExpression[int], viewer: Viewer | None, today: date
+) -> ColumnElement[bool]:
+    """Condition: the child in `child_id` is visible to the viewer."""
+    return child_id.in_(visible_child_ids(viewer, today))
+
+
+def guardian_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
+    """Condition on `Guardian`: yourself, or a guardian of a child you may see."""
+    if viewer is None:
+        return false()
+    of_visible_children = select(Guardianship.guardian_id).where(
+        child_visible(Guardianship.child_id, viewer, today)
+    )
+    own = Guardian.id == viewer.guardian_id if viewer.guardian_id is not None else false()
+    return or_(own, Guardian.id.in_(of_visible_children))
+
+
+def account_contact_visible(viewer: Viewer | None) -> ColumnElement[bool]:
+    """Condition on `Account`: e-mail addresses are shown to their owner and to staff."""
+    if viewer is None:
+        return false()
+    if viewer.is_staff:
+        return Account.organisation_id == viewer.organisation_id
+    return Account.id == viewer.account_id
+
+
+def in_organisation(
+    organisation_id: SQLColumnExpression[int], viewer: Viewer | None
+) -> ColumnElement[bool]:
+    """Condition for organisation-wide records (locations, groups, staff): same tenant only."""
+    if viewer is None:
+        return false()
+    return organisation_id == viewer.organisation_id
+
+
+def staff_of_group(
+    group_id: SQLColumnExpression[int], viewer: Viewer | None
+) -> ColumnElement[bool]:
+    """Condition: the viewer is a staff member of that group."""
+    if viewer is None or viewer.staff_member_id is None:
+        return false()
+    return group_id.in_(
+        select(StaffGroup.group_id).where(StaffGroup.staff_member_id == viewer.staff_member_id)
+    )
+
+
+__all__ = [
+    "ACCESS_WINDOW",
+    "account_contact_visible",
+    "child_visible",
+    "guardian_visible",
+    "in_organisation",
+    "staff_of_group",
+    "visible_child_ids",
+]

@@ -1,0 +1,80 @@
+"""Who is asking: the account behind a valid bearer token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.auth.tokens import token_hash
+from gateway.models import AccessToken, Account, Organisation, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    account_id: int
+    organisation_id: int
+    role: Role
+    guardian_id: int | None
+    staff_member_id: int | None
+    token_id: int
+    token_expires_at: datetime
+    time_zone: str
+
+    @property
+    def is_guardian(self) -> bool:
+        return self.role is Role.GUARDIAN
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is Role.STAFF
+
+    def today(self, now: datetime) -> date:
+        """The calendar date at the viewer's organisation, which is what access windows count in."""
+        return now.astimezone(ZoneInfo(self.time_zone)).date()
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    value = value.strip()
+    if scheme.lower() != "bearer" or not value or len(value) > 200:
+        return None
+    return value
+
+
+async def viewer_for_token(
+    session: AsyncSession, token: str | None, now: datetime
+) -> Viewer | None:
+    """The viewer for a live token, or None for a missing, unknown, expired or revoked one."""
+    if token is None:
+        return None
+    row = (
+        await session.execute(
+            select(AccessToken.id, AccessToken.expires_at, Account, Organisation.time_zone)
+            .join(Account, Account.id == AccessToken.account_id)
+            .join(Organisation, Organisation.id == Account.organisation_id)
+            .where(
+                AccessToken.token_hash == token_hash(token),
+                AccessToken.revoked_at.is_(None),
+                AccessToken.expires_at > now,
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    token_id, expires_at, account, time_zone = row
+    return Viewer(
+        account_id=account.id,
+        organisation_id=account.organisation_id,
+        role=account.role,
+        guardian_id=account.guardian_id,
+        staff_member_id=account.staff_member_id,
+        token_id=token_id,
+        token_expires_at=expires_at,
+        time_zone=time_zone,
+    )

@@ -1,0 +1,196 @@
+"""`ouderportaal`: the one command for running and operating the gateway.
+
+Scripts outside the project call these sub-command names; keep them stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from gateway.settings import Settings, get_settings
+
+
+def _session_scope(settings: Settings):  # type: ignore[no-untyped-def]
+    from gateway.db import create_engine, create_sessionmaker
+
+    engine = create_engine(settings.database_url)
+    return engine, create_sessionmaker(engine)
+
+
+async def _migrate(settings: Settings) -> None:
+    from gateway.migrate import migrate
+
+    await migrate(settings.database_url)
+
+
+async def _seed(settings: Settings) -> bool:
+    from gateway.clock import system_clock
+    from gateway.demo import seed_demo
+
+    engine, sessionmaker = _session_scope(settings)
+    try:
+        async with sessionmaker() as session:
+            now = system_clock()
+            return await seed_demo(session, now.date(), now)
+    finally:
+        await engine.dispose()
+
+
+async def _demo_accounts(settings: Settings) -> list[dict[str, object]]:
+    from gateway.demo import demo_accounts
+
+    engine, sessionmaker = _session_scope(settings)
+    try:
+        async with sessionmaker() as session:
+            return [asdict(a) for a in await demo_accounts(session)]
+    finally:
+        await engine.dispose()
+
+
+async def _send_activations(settings: Settings) -> int:
+    from gateway.clock import system_clock
+    from gateway.mail import mailer_from_url
+    from gateway.runtime import Runtime
+    from gateway.services.activation import send_due_activations
+
+    engine, sessionmaker = _session_scope(settings)
+    mailer = mailer_from_url(settings.mail_url, settings.mail_from)
+    runtime = Runtime(settings, engine, sessionmaker, mailer, system_clock)
+    try:
+        async with sessionmaker() as session:
+            return await send_due_activations(session, mailer, system_clock(), runtime.activation)
+    finally:
+        await engine.dispose()
+
+
+def _print_accounts(accounts: list[dict[str, object]], limit: int | None = None) -> None:
+    shown = accounts if limit is None else accounts[:limit]
+    print(f"{'domain':<22} {'e-mail':<42} {'role':<9} {'name':<22} children")
+    for a in shown:
+        children = ", ".join(str(c) for c in a["children"])  # type: ignore[attr-defined]
+        print(
+            f"{a['domain']!s:<22} {a['email']!s:<42} {a['role']!s:<9} {a['name']!s:<22} {children}"
+        )
+    if limit is not None and len(accounts) > limit:
+        print(f"… and {len(accounts) - limit} more: `ouderportaal demo-accounts`")
+    if accounts:
+        print(f"password for every demo account: {accounts[0]['password']}")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from gateway.app import create_app
+
+    if args.demo:
+        asyncio.run(_migrate(settings))
+        seeded = asyncio.run(_seed(settings))
+        print("demo data created" if seeded else "demo data present")
+        _print_accounts(asyncio.run(_demo_accounts(settings)), limit=8)
+    url = f"http://{args.host}:{args.port}/graphql"
+    print(f"GraphiQL: {url}" if settings.graphiql_enabled else f"GraphQL endpoint: {url}")
+    sys.stdout.flush()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(_migrate(settings))
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_seed_demo(_args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(_migrate(settings))
+    print("demo data created" if asyncio.run(_seed(settings)) else "demo data present")
+    return 0
+
+
+def cmd_demo_accounts(args: argparse.Namespace, settings: Settings) -> int:
+    accounts = asyncio.run(_demo_accounts(settings))
+    if args.json:
+        print(json.dumps(accounts, indent=2, ensure_ascii=False))
+    elif not accounts:
+        print("no demo accounts: run `ouderportaal seed-demo` first", file=sys.stderr)
+        return 1
+    else:
+        _print_accounts(accounts)
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
+    from resolvers.schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if args.output:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+    else:
+        sys.stdout.write(sdl)
+    return 0
+
+
+def cmd_send_activations(_args: argparse.Namespace, settings: Settings) -> int:
+    print(f"sent {asyncio.run(_send_activations(settings))} activation mails")
+    return 0
+
+
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.mail import read_outbox
+
+    if not settings.mail_url.startswith("outbox://"):
+        print("mail is sent over SMTP (MAIL_URL); there is no outbox", file=sys.stderr)
+        return 1
+    entries = read_outbox(Path(settings.mail_url.removeprefix("outbox://")))
+    for entry in entries[-args.last :]:
+        print(f"--- {entry.sent_at:%Y-%m-%d %H:%M:%S} to {entry.to}: {entry.subject}")
+        print(entry.text)
+    if not entries:
+        print("the outbox is empty")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ouderportaal", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the gateway")
+    serve.add_argument("--demo", action="store_true", help="migrate and seed demo data first")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("migrate", help="bring the database to the newest schema").set_defaults(
+        run=cmd_migrate
+    )
+    sub.add_parser("seed-demo", help="create the demo organisation").set_defaults(run=cmd_seed_demo)
+    export = sub.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument("--output", help="write to this file instead of stdout")
+    export.set_defaults(run=cmd_export_schema)
+    accounts = sub.add_parser("demo-accounts", help="list the demo logins")
+    accounts.add_argument("--json", action="store_true", help="machine-readable output")
+    accounts.set_defaults(run=cmd_demo_accounts)
+    sub.add_parser("send-activations", help="mail due activation links now").set_defaults(
+        run=cmd_send_activations
+    )
+    outbox = sub.add_parser("outbox", help="show mails written to the outbox folder")
+    outbox.add_argument("--last", type=int, default=10, help="how many of the newest to show")
+    outbox.set_defaults(run=cmd_outbox)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    return int(args.run(args, settings))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""Why a care rule refused something: a stable `code` for clients and a message for people."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum, StrEnum
+
+
+class RuleCode(StrEnum):
+    """Every reason a rule in `gateway.domain` can refuse; the resolvers expose them as an enum."""
+
+    DAY_CLOSED = "DAY_CLOSED"
+    NO_CARE_ON_DAY = "NO_CARE_ON_DAY"
+    DAY_IN_PAST = "DAY_IN_PAST"
+    INSUFFICIENT_SWAP_HOURS = "INSUFFICIENT_SWAP_HOURS"
+    SWAP_HOURS_EXPIRED = "SWAP_HOURS_EXPIRED"
+    FLEX_TOO_LATE = "FLEX_TOO_LATE"
+    FLEX_TOO_SHORT = "FLEX_TOO_SHORT"
+    FLEX_POT_EXHAUSTED = "FLEX_POT_EXHAUSTED"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+
+
+class RuleViolation(Exception):
+    """A request that the care rules refuse; an expected outcome, not a bug."""
+
+    code: RuleCode
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DayClosed(RuleViolation):
+    code = RuleCode.DAY_CLOSED
+
+    def __init__(self, day: date, name: str) -> None:
+        super().__init__(f"The location is closed on {day.isoformat()} ({name}).")
+        self.day = day
+        self.name = name
+
+
+class NoCareOnDay(RuleViolation):
+    code = RuleCode.NO_CARE_ON_DAY
+
+    def __init__(self, day: date) -> None:
+        super().__init__(f"There is no care scheduled on {day.isoformat()}.")
+        self.day = day
+
+
+class DayInPast(RuleViolation):
+    code = RuleCode.DAY_IN_PAST
+
+    def __init__(self, day: date) -> None:
+        super().__init__(f"{day.isoformat()} has already passed.")
+        self.day = day
+
+
+class InsufficientSwapHours(RuleViolation):
+    code = RuleCode.INSUFFICIENT_SWAP_HOURS
+
+    def __init__(self, needed: Decimal, available: Decimal, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or f"{needed} swap hours are needed but only {available} are available; "
+            "choose invoice instead."
+        )
+        self.needed = needed
+        self.available = available
+
+
+class SwapHoursExpired(InsufficientSwapHours):
+    """The balance would cover the hours, but not with credit that is still valid on the day.
+
+    A subclass of `InsufficientSwapHours` so callers that only care whether swap hours can pay
+    need one `except`.
+    """
+
+    code = RuleCode.SWAP_HOURS_EXPIRED
+
+    def __init__(self, needed: Decimal, available: Decimal, on_day: date) -> None:
+        super().__init__(
+            needed,
+            available,
+            f"Your swap hours would cover {needed} hours, but only {available} of them are "
+            f"valid on {on_day.isoformat()}; choose invoice instead.",
+        )
+        self.on_day = on_day
+
+
+class FlexTooLate(RuleViolation):
+    code = RuleCode.FLEX_TOO_LATE
+
+    def __init__(self, day: date, deadline: date) -> None:
+        super().__init__(
+            f"Flex care on {day.isoformat()} must be requested before {deadline.isoformat()}."
+        )
+        self.day = day
+        self.deadline = deadline
+
+
+class FlexTooShort(RuleViolation):
+    code = RuleCode.FLEX_TOO_SHORT
+
+    def __init__(self, hours: Decimal, minimum: Decimal) -> None:
+        super().__init__(f"A flex booking is at least {minimum} consecutive hours, not {hours}.")
+        self.hours = hours
+        self.minimum = minimum
+
+
+class FlexPotExhausted(RuleViolation):
+    code = RuleCode.FLEX_POT_EXHAUSTED
+
+    def __init__(self, needed: Decimal, remaining: Decimal) -> None:
+        super().__init__(f"The flex pot has {remaining} hours left; this booking needs {needed}.")
+        self.needed = needed
+        self.remaining = remaining
+
+
+class InvalidTransition(RuleViolation):
+    code = RuleCode.INVALID_TRANSITION
+
+    def __init__(self, current: Enum, target: Enum) -> None:
+        super().__init__(
+            f"Cannot change from {current.value} to {target.value}."
+            if current != target
+            else f"Already {current.value}."
+        )
+        self.current = current
+        self.target = target

@@ -1,0 +1,47 @@
+"""Errors that reach clients on purpose. Anything else is masked (see `graphql_http`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Machine-readable reasons a request could not be carried out."""
+
+    INVALID_INPUT = "INVALID_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    TOKEN_INVALID = "TOKEN_INVALID"
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"
+    TOKEN_USED = "TOKEN_USED"
+    PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"
+    CONFLICT = "CONFLICT"
+
+
+class DomainError(Exception):
+    """An expected failure of a use case; becomes a `UserError` in a mutation payload."""
+
+    def __init__(self, code: ErrorCode, message: str, field: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = list(field) if field is not None else None
+
+
+class PublicError(Exception):
+    """An error on a query that is shown to the client as-is, with `extensions.code`."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Unauthenticated(PublicError):
+    def __init__(self) -> None:
+        super().__init__(
+            ErrorCode.UNAUTHENTICATED, "Log in first: send 'Authorization: Bearer <token>'."
+        )

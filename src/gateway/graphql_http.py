@@ -1,0 +1,276 @@
+"""GraphQL over HTTP for a Strawberry schema, with the status codes of the GraphQL-over-HTTP draft.
+
+Strawberry's own view answers 200 to most failures; clients that accept
+`application/graphql-response+json` are promised a 4xx when a request was never executed,
+so parsing, operation lookup and the size limits happen here, before a context (and its
+database session) is opened. Execution itself stays in `schema.execute`, so every
+extension of the schema still runs. WebSockets are served elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import strawberry
+from graphql import GraphQLError
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.types import ExecutionResult, StreamExecutionResult
+from strawberry.types.graphql import OperationType
+
+from gateway.errors import PublicError
+from gateway.graphql_http_negotiation import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    RequestErrors,
+    RequestRejected,
+    accepts_html,
+    check_content_type,
+    choose_media_type,
+    operation_to_run,
+    params_from_body,
+    params_from_query_string,
+)
+
+INTERNAL = "INTERNAL_SERVER_ERROR"
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+access_log = logging.getLogger("gateway.http")
+error_log = logging.getLogger("gateway.errors")
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _is_crash(error: GraphQLError) -> bool:
+    """Whether the error wraps an exception the client did not cause and must not see.
+
+    That is one raised in a resolver (the error has a path) or outside the document (no
+    location). An error located in the document without a path comes from validating it,
+    e.g. a custom scalar rejecting a literal with ValueError: that message is for the client.
+    """
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError | PublicError):
+        return False
+    return error.path is not None or not error.locations
+
+
+def _masked(error: GraphQLError, request_id: str) -> GraphQLError:
+    error_log.error(
+        "Unexpected error (reference %s) at %s",
+        request_id,
+        ".".join(map(str, error.path or ())) or "-",
+        exc_info=error.original_error,
+    )
+    return GraphQLError(
+        f"Unexpected error (reference {request_id})",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": INTERNAL, "requestId": request_id},
+    )
+
+
+def _with_code(error: GraphQLError) -> GraphQLError:
+    if isinstance(error.original_error, PublicError):
+        error.extensions = {**(error.extensions or {}), "code": error.original_error.code.value}
+    return error
+
+
+@runtime_checkable
+class _HasErrors(Protocol):
+    errors: list[GraphQLError] | None
+
+
+class MaskUnexpectedErrors(SchemaExtension):
+    """Show clients `PublicError`s with their code; replace other exceptions by a log reference.
+
+    Hooks into every operation and every streamed result (as Strawberry's `MaskErrors`
+    does), so subscriptions over WebSocket are masked exactly like HTTP responses.
+    """
+
+    def __init__(self) -> None:
+        self._streamed = False
+
+    def on_operation(self) -> Iterator[None]:
+        self._streamed = False
+        yield
+        if not self._streamed:  # streamed results were masked one by one already
+            result = self.execution_context.result
+            self._mask(getattr(result, "initial_result", result))
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        self._streamed = True
+        self._mask(result)
+        for part in (
+            *(getattr(result, "incremental", None) or ()),
+            *(getattr(result, "completed", None) or ()),
+        ):
+            self._mask(part)
+        yield
+
+    def _mask(self, result: object) -> None:
+        if not isinstance(result, _HasErrors) or not result.errors:
+            return
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        request_id = request_id if isinstance(request_id, str) else "-"
+        result.errors = [
+            _masked(error, request_id) if _is_crash(error) else _with_code(error)
+            for error in result.errors
+        ]
+
+
+@dataclass
+class _Exchange:
+    request_id: str
+    media_type: str = JSON
+    operation_name: str | None = None
+
+
+class GraphQLHTTP:
+    """Starlette-compatible ASGI app answering GraphQL over HTTP at one path."""
+
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        context_factory: Callable[[Request, str], AbstractAsyncContextManager[Any]],
+        *,
+        graphiql: bool,
+        max_body_bytes: int = 1_000_000,
+    ) -> None:
+        self._schema = schema
+        self._context_factory = context_factory
+        self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
+        self._max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            raise RuntimeError("GraphQLHTTP serves plain HTTP; route WebSockets elsewhere.")
+        started = time.perf_counter()
+        request = Request(scope, receive)
+        client_id = request.headers.get("x-request-id", "")
+        exchange = _Exchange(
+            client_id if _SANE_REQUEST_ID.fullmatch(client_id) else new_request_id()
+        )
+        try:
+            response = await self._handle(request, exchange)
+        except RequestRejected as rejection:
+            response = _errors(rejection.status, exchange, [GraphQLError(rejection.message)])
+            response.headers.update(rejection.headers)
+        except RequestErrors as failure:
+            response = _errors(_request_error_status(exchange), exchange, failure.errors)
+        except ClientDisconnect:
+            _log_access(request, "disconnected", started, exchange)
+            return
+        except Exception as exc:
+            error = _masked(GraphQLError(str(exc), original_error=exc), exchange.request_id)
+            response = _errors(500, exchange, [error])
+        response.headers["X-Request-ID"] = exchange.request_id
+        response.headers["Vary"] = "Accept"
+        await response(scope, receive, send)
+        _log_access(request, str(response.status_code), started, exchange)
+
+    async def _handle(self, request: Request, exchange: _Exchange) -> Response:
+        if request.method not in ("GET", "POST"):
+            raise RequestRejected(405, "Use GET or POST.", {"Allow": "GET, POST"})
+        accept = request.headers.get("accept")
+        if request.method == "GET" and "query" not in request.query_params and accepts_html(accept):
+            if self._graphiql_html is None:
+                raise RequestRejected(404, "GraphiQL is not enabled on this server.")
+            return HTMLResponse(self._graphiql_html)
+        media_type = choose_media_type(accept)
+        if media_type is None:
+            raise RequestRejected(406, f"Accept {GRAPHQL_RESPONSE_JSON} or {JSON}.")
+        exchange.media_type = media_type
+        if request.method == "GET":
+            params = params_from_query_string(request.query_params)
+        else:
+            check_content_type(request.headers.get("content-type"))
+            params = params_from_body(await self._read_body(request))
+        operation = operation_to_run(params, request.method)
+        exchange.operation_name = operation.name.value if operation.name else None
+        allowed = {OperationType.QUERY} | (
+            {OperationType.MUTATION} if request.method == "POST" else set()
+        )
+        # The context is closed before answering, so its session has finished its work.
+        async with self._context_factory(request, exchange.request_id) as context:
+            result = await self._schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=params.extensions,
+            )
+        return _result_response(result, exchange)
+
+    async def _read_body(self, request: Request) -> bytes:
+        """Read at most `max_body_bytes`, so an endless upload cannot fill memory."""
+        too_large = RequestRejected(413, f"The request body exceeds {self._max_body_bytes} bytes.")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._max_body_bytes:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self._max_body_bytes:
+                raise too_large
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _request_error_status(exchange: _Exchange) -> int:
+    # Legacy `application/json` clients only trust a body that comes with 200 (spec, appendix A).
+    return 400 if exchange.media_type == GRAPHQL_RESPONSE_JSON else 200
+
+
+def _result_response(result: ExecutionResult, exchange: _Exchange) -> Response:
+    # The schema extension masks crashes in resolvers; crashes in extension hooks escape it.
+    errors = [_masked(e, exchange.request_id) if _is_crash(e) else e for e in result.errors or []]
+    body: dict[str, Any] = {}
+    if result.data is not None or any(error.path for error in errors):
+        status, body["data"] = 200, result.data
+    elif any((error.extensions or {}).get("code") == INTERNAL for error in errors):
+        status = 500
+    else:  # nothing was executed: variable coercion failed, so no `data` entry
+        status = _request_error_status(exchange)
+    if errors:
+        body["errors"] = [error.formatted for error in errors]
+    if result.extensions:
+        body["extensions"] = result.extensions
+    return _json(status, exchange, body)
+
+
+def _errors(status: int, exchange: _Exchange, errors: list[GraphQLError]) -> Response:
+    return _json(status, exchange, {"errors": [error.formatted for error in errors]})
+
+
+def _json(status: int, exchange: _Exchange, body: dict[str, Any]) -> Response:
+    content = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Response(content, status, media_type=f"{exchange.media_type}; charset=utf-8")
+
+
+def _log_access(request: Request, status: str, started: float, exchange: _Exchange) -> None:
+    access_log.info(
+        "%s %s %s %.1fms request_id=%s operation=%s",
+        request.method,
+        request.url.path,
+        status,
+        (time.perf_counter() - started) * 1000,
+        exchange.request_id,
+        exchange.operation_name or "-",
+    )

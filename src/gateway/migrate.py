@@ -1,0 +1,36 @@
+"""Bringing a database to the newest schema with Alembic, from code (no alembic.ini needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.db import create_engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", database_url)
+    return config
+
+
+async def migrate(database_url: str) -> None:
+    """Upgrade to head. Runs in the caller's event loop, so servers and tests can call it."""
+    engine: AsyncEngine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade, database_url)
+    finally:
+        await engine.dispose()
+
+
+def _upgrade(connection: object, database_url: str) -> None:
+    config = alembic_config(database_url)
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

@@ -1,0 +1,31 @@
+"""All models, imported here so the metadata is complete for Alembic and tests."""
+
+from gateway.models.account import AccessToken, Account, ActivationToken, LoginThrottle, Role
+from gateway.models.child import CareType, Child, Guardianship, Placement, PlacementDay
+from gateway.models.consent import Consent, ConsentChange, ConsentKind
+from gateway.models.organisation import ClosingDay, Group, GroupSlot, Location, Organisation
+from gateway.models.people import Guardian, StaffGroup, StaffMember
+
+__all__ = [
+    "AccessToken",
+    "Account",
+    "ActivationToken",
+    "CareType",
+    "Child",
+    "ClosingDay",
+    "Consent",
+    "ConsentChange",
+    "ConsentKind",
+    "Group",
+    "GroupSlot",
+    "Guardian",
+    "Guardianship",
+    "Location",
+    "LoginThrottle",
+    "Organisation",
+    "Placement",
+    "PlacementDay",
+    "Role",
+    "StaffGroup",
+    "StaffMember",
+]

@@ -1,0 +1,62 @@
+"""The typed per-request context every resolver receives."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
+
+from gateway.auth.viewer import Viewer, bearer_token, viewer_for_token
+from gateway.errors import Unauthenticated
+from gateway.runtime import Runtime
+from loaders import Loaders
+
+
+@dataclass
+class Context:
+    request: HTTPConnection
+    request_id: str
+    session: AsyncSession
+    viewer: Viewer | None
+    loaders: Loaders
+    runtime: Runtime
+    now: datetime
+    today: date
+
+    @property
+    def client_address(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+    def require_viewer(self) -> Viewer:
+        if self.viewer is None:
+            raise Unauthenticated()
+        return self.viewer
+
+
+Info = strawberry.Info[Context, None]
+
+
+@asynccontextmanager
+async def build_context(request: HTTPConnection, request_id: str) -> AsyncIterator[Context]:
+    """Open the request's session, find the viewer, and create fresh loaders."""
+    runtime: Runtime = request.app.state.runtime
+    now = runtime.clock()
+    async with runtime.sessionmaker() as session:
+        token = bearer_token(request.headers.get("authorization"))
+        viewer = await viewer_for_token(session, token, now)
+        today = viewer.today(now) if viewer else now.date()
+        yield Context(
+            request=request,
+            request_id=request_id,
+            session=session,
+            viewer=viewer,
+            loaders=Loaders(session, viewer, today),
+            runtime=runtime,
+            now=now,
+            today=today,
+        )

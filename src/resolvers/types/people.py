@@ -1,0 +1,97 @@
+"""Guardians and the logged-in account."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from gateway import models
+from gateway.ids import to_global_id
+from resolvers.context import Info
+from resolvers.types.node import Node
+from resolvers.types.organisation import Organisation, StaffMember
+
+if TYPE_CHECKING:
+    from resolvers.types.children import Child
+
+
+@strawberry.enum(description="What kind of person an account belongs to.")
+class Role(Enum):
+    GUARDIAN = strawberry.enum_value("guardian", description="A parent or carer of a child.")
+    STAFF = strawberry.enum_value("staff", description="A staff member of the organisation.")
+
+
+@strawberry.type(description="A parent or carer of one or more children.")
+class Guardian(Node):
+    model: strawberry.Private[models.Guardian]
+    first_name: str = strawberry.field(description="First name.")
+    last_name: str = strawberry.field(description="Last name.")
+
+    @classmethod
+    def from_model(cls, m: models.Guardian) -> Guardian:
+        return cls(
+            id=strawberry.ID(to_global_id("Guardian", m.id)),
+            model=m,
+            first_name=m.first_name,
+            last_name=m.last_name,
+        )
+
+    @strawberry.field(description="Full name.")
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @strawberry.field(description="E-mail address; shown to the guardian themself and to staff.")
+    async def email(self, info: Info) -> str | None:
+        account = await info.context.loaders.accounts_by_guardian.load(self.model.id)
+        return account.email if account else None
+
+    @strawberry.field(description="Phone number; shown to staff only.")
+    def phone(self, info: Info) -> str | None:
+        viewer = info.context.viewer
+        return self.model.phone if viewer is not None and viewer.is_staff else None
+
+    @strawberry.field(description="This guardian's children that you may see.")
+    async def children(
+        self, info: Info
+    ) -> list[Annotated[Child, strawberry.lazy("resolvers.types.children")]]:
+        from resolvers.types.children import Child
+
+        rows = await info.context.loaders.children_by_guardian.load(self.model.id)
+        return [Child.from_model(c) for c in rows]
+
+
+@strawberry.type(description="The logged-in account.")
+class Account(Node):
+    model: strawberry.Private[models.Account]
+    email: str = strawberry.field(description="E-mail address used to log in.")
+    role: Role = strawberry.field(description="Guardian or staff.")
+
+    @classmethod
+    def from_model(cls, m: models.Account) -> Account:
+        return cls(
+            id=strawberry.ID(to_global_id("Account", m.id)),
+            model=m,
+            email=m.email,
+            role=Role(m.role.value),
+        )
+
+    @strawberry.field(description="The organisation this account belongs to.")
+    async def organisation(self, info: Info) -> Organisation | None:
+        row = await info.context.loaders.organisations_by_id.load(self.model.organisation_id)
+        return Organisation.from_model(row) if row else None
+
+    @strawberry.field(description="The guardian behind this account; null for staff.")
+    async def guardian(self, info: Info) -> Guardian | None:
+        if self.model.guardian_id is None:
+            return None
+        row = await info.context.loaders.guardians_by_id.load(self.model.guardian_id)
+        return Guardian.from_model(row) if row else None
+
+    @strawberry.field(description="The staff member behind this account; null for guardians.")
+    async def staff_member(self, info: Info) -> StaffMember | None:
+        if self.model.staff_member_id is None:
+            return None
+        row = await info.context.loaders.staff_by_id.load(self.model.staff_member_id)
+        return StaffMember.from_model(row) if row else None

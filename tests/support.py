@@ -1,0 +1,150 @@
+"""Test plumbing: databases on both backends, a real server per test, a GraphQL client."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+
+from gateway.db import Base, create_engine, create_sessionmaker
+
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+# CI sets this so that a missing service fails the run instead of skipping its tests.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+class FrozenClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+# Mid-morning in Amsterdam on an ordinary Tuesday.
+DEFAULT_NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+
+
+@dataclass
+class Database:
+    url: str
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    async def clean(self) -> None:
+        async with self.engine.begin() as connection:
+            tables = list(reversed(Base.metadata.sorted_tables))
+            if self.engine.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    await connection.execute(table.delete())
+
+    async def count(self, table: str) -> int:
+        async with self.engine.connect() as connection:
+            return int(
+                (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class StatementCounter:
+    statements: list[str] = field(default_factory=list)
+
+    def attach(self, engine: AsyncEngine) -> None:
+        event.listen(engine.sync_engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.statements.append(statement)
+
+
+@dataclass
+class RunningServer:
+    url: str
+    app: Starlette
+    clock: FrozenClock
+    statements: StatementCounter
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.url}/graphql"
+
+
+@asynccontextmanager
+async def run_server(app: Starlette, clock: FrozenClock) -> AsyncIterator[RunningServer]:
+    """uvicorn in this event loop on a free loopback port, stopped when the block ends."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("server stopped during start-up")
+        await asyncio.sleep(0.005)
+    counter = StatementCounter()
+    counter.attach(app.state.runtime.engine)
+    try:
+        yield RunningServer(f"http://127.0.0.1:{port}", app, clock, counter)
+    finally:
+        server.should_exit = True
+        await task
+
+
+class GraphQLClient:
+    """Sends GraphQL documents over real HTTP and returns the decoded JSON body."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
+        self.http = http
+        self.url = url
+
+    async def execute(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body: dict[str, Any] = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        response = await self.http.post(self.url, json=body, headers=headers)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        """The `data` of a response that must have no errors."""
+        result = await self.execute(query, variables, token=token)
+        assert "errors" not in result, result["errors"]
+        data: dict[str, Any] = result["data"]
+        return data
+
+
+def make_engine(url: str) -> Database:
+    engine = create_engine(url)
+    return Database(url=url, engine=engine, sessionmaker=create_sessionmaker(engine))
