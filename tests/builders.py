@@ -25,7 +25,6 @@ from gateway.models import (
     Group,
     GroupSlot,
     Guardian,
-    Guardianship,
     Location,
     Organisation,
     Placement,
@@ -35,6 +34,7 @@ from gateway.models import (
     StaffMember,
 )
 from gateway.services.accounts import issue_token
+from gateway.services.guardianships import add_guardian
 from tests.support import Database
 
 PASSWORD = "correct horse battery"
@@ -169,7 +169,8 @@ class World:
                 )
                 s.add(kid)
                 await s.flush()
-                s.add_all(Guardianship(child_id=kid.id, guardian_id=p.id) for p in parents)
+                for parent in parents:
+                    await add_guardian(s, kid, parent)
                 placement = Placement(
                     organisation_id=org.id,
                     child_id=kid.id,
@@ -216,7 +217,12 @@ class World:
             await child("Dex Bakker", zon, [dani], vlinders, long_ago, today - timedelta(weeks=3))
             await child("Eli Smit", zon, [eva], dolfijnen, today + timedelta(weeks=4))
             await child("Mila Vos", maan, [mo], sterren, long_ago)
-            self.ids.update(anna_guardian=anna.id, carla_guardian=carla.id, mo_guardian=mo.id)
+            self.ids.update(
+                anna_guardian=anna.id,
+                carla_guardian=carla.id,
+                dani_guardian=dani.id,
+                mo_guardian=mo.id,
+            )
             await s.commit()
 
     async def _persona(

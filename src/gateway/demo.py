@@ -416,7 +416,7 @@ async def demo_accounts(session: AsyncSession) -> list[DemoAccount]:
                 Organisation.domain.in_([DEMO_DOMAIN, OTHER_DOMAIN]),
                 Account.password_hash.is_not(None),
             )
-            .order_by(Organisation.id, Account.role.desc(), Account.id)
+            .order_by(Organisation.id, Account.role, Account.id)
         )
     ).all()
     children: dict[int, list[str]] = {}

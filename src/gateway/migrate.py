@@ -21,7 +21,7 @@ def alembic_config(database_url: str) -> Config:
 
 
 async def migrate(database_url: str) -> None:
-    """Upgrade to head. Runs in the caller's event loop, so servers and tests can call it."""
+    """Upgrade to the newest revision(s), in the caller's event loop (servers and tests call it)."""
     engine: AsyncEngine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
@@ -33,4 +33,5 @@ async def migrate(database_url: str) -> None:
 def _upgrade(connection: object, database_url: str) -> None:
     config = alembic_config(database_url)
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    # "heads": features may add migrations side by side before a merge revision joins them.
+    command.upgrade(config, "heads")

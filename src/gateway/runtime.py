@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.clock import Clock
+from gateway.events import EventPublisher, NoLivePublisher
 from gateway.mail import Mailer
 from gateway.services.activation import ActivationSettings
 from gateway.services.throttle import ThrottlePolicy
@@ -20,6 +21,7 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession]
     mailer: Mailer
     clock: Clock
+    events: EventPublisher = field(default_factory=NoLivePublisher)
 
     @property
     def activation(self) -> ActivationSettings:

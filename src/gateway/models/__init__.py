@@ -3,6 +3,7 @@
 from gateway.models.account import AccessToken, Account, ActivationToken, LoginThrottle, Role
 from gateway.models.child import CareType, Child, Guardianship, Placement, PlacementDay
 from gateway.models.consent import Consent, ConsentChange, ConsentKind
+from gateway.models.event import Event
 from gateway.models.organisation import ClosingDay, Group, GroupSlot, Location, Organisation
 from gateway.models.people import Guardian, StaffGroup, StaffMember
 
@@ -16,6 +17,7 @@ __all__ = [
     "Consent",
     "ConsentChange",
     "ConsentKind",
+    "Event",
     "Group",
     "GroupSlot",
     "Guardian",
