@@ -32,8 +32,8 @@ def page_arguments(first: int | None, after: str | None, arity: int) -> PageRequ
         raise PublicError(ErrorCode.INVALID_INPUT, error.message) from None
 
 
-@strawberry.type(description="Everything that can be read.")
-class Query:
+@strawberry.type(description="Accounts, children and any object by ID.")
+class CoreQuery:
     @strawberry.field(description="The logged-in account; null when no valid token was sent.")
     async def me(self, info: Info) -> Account | None:
         viewer = info.context.viewer

@@ -1,4 +1,8 @@
-"""The Strawberry schema: root types, extensions and every concrete Node type."""
+"""The Strawberry schema: root types composed from each domain's part, and every Node type.
+
+Each domain keeps its root fields in its own class; the roots here inherit them all, so adding
+a domain is one line per root.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,32 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.graphql_http import MaskUnexpectedErrors
-from resolvers.mutations import Mutation
-from resolvers.queries import Query
+from resolvers.mutations import CoreMutation
+from resolvers.queries import CoreQuery
 from resolvers.types.children import Child, Placement
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
 
-NODE_TYPES = [Account, Child, Group, Guardian, Location, Organisation, Placement, StaffMember]
+NODE_TYPES: list[type] = [
+    Account,
+    Child,
+    Group,
+    Guardian,
+    Location,
+    Organisation,
+    Placement,
+    StaffMember,
+]
+
+
+@strawberry.type(description="Everything that can be read.")
+class Query(CoreQuery):
+    pass
+
+
+@strawberry.type(description="Everything that changes something. Each mutation is one transaction.")
+class Mutation(CoreMutation):
+    pass
 
 
 class Schema(strawberry.Schema):

@@ -7,8 +7,8 @@ import strawberry
 from resolvers.mutations import accounts, consents
 
 
-@strawberry.type(description="Everything that changes something. Each is one transaction.")
-class Mutation:
+@strawberry.type(description="Logging in and out, activation and consents.")
+class CoreMutation:
     login = strawberry.mutation(
         resolver=accounts.login,
         description="Log in with portal domain, e-mail address and password.",
