@@ -78,9 +78,16 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         await database.engine.dispose()
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
+@pytest.fixture(scope="session")
+def shared_clock() -> FrozenClock:
     return FrozenClock(DEFAULT_NOW)
+
+
+@pytest.fixture
+def clock(shared_clock: FrozenClock) -> FrozenClock:
+    """The frozen clock of the shared server, back at `DEFAULT_NOW` for every test."""
+    shared_clock.now = DEFAULT_NOW
+    return shared_clock
 
 
 @pytest.fixture
@@ -89,25 +96,38 @@ async def world(db: Database, clock: FrozenClock) -> World:
     return await World.build(db, clock.now)
 
 
-@pytest.fixture
-def settings(db: Database, tmp_path: Path) -> Settings:
+def test_settings(database_url: str, folder: Path) -> Settings:
     return Settings(
         environment="test",
-        database_url=db.url,
-        mail_url=f"outbox://{tmp_path / 'outbox'}",
+        database_url=database_url,
+        mail_url=f"outbox://{folder / 'outbox'}",
         public_base_url="https://app.example",
         _env_file=None,  # type: ignore[call-arg]
     )
 
 
 @pytest.fixture
-async def server(settings: Settings, clock: FrozenClock) -> AsyncIterator[RunningServer]:
-    app = create_app(settings, clock=clock, background_tasks=False)
-    async with run_server(app, clock) as running:
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings for a test that starts a server of its own (e.g. with another mail server)."""
+    return test_settings(database_url, tmp_path)
+
+
+@pytest.fixture(scope="session")
+async def server(
+    database_url: str, shared_clock: FrozenClock, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[RunningServer]:
+    """One real gateway per backend for the whole run; each test cleans the database."""
+    app = create_app(
+        test_settings(database_url, tmp_path_factory.mktemp("server")),
+        clock=shared_clock,
+        background_tasks=False,
+    )
+    async with run_server(app, shared_clock) as running:
         yield running
 
 
 @pytest.fixture
-async def gql(server: RunningServer) -> AsyncIterator[GraphQLClient]:
+async def gql(server: RunningServer, db: Database) -> AsyncIterator[GraphQLClient]:
+    server.statements.statements.clear()
     async with httpx.AsyncClient(timeout=30) as http:
         yield GraphQLClient(http, server.graphql_url)
