@@ -15,6 +15,7 @@ from gateway.app import create_app
 from gateway.migrate import migrate
 from gateway.settings import Settings
 from tests.builders import World
+from tests.redis_server import redis_server_fixture  # noqa: F401  (fixture)
 from tests.smtp import smtp_server  # noqa: F401  (fixture)
 from tests.support import (
     DEFAULT_NOW,

@@ -17,6 +17,7 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from gateway.app import server_options
 from gateway.db import Base, create_engine, create_sessionmaker
 
 POSTGRES_URL = os.environ.get(
@@ -75,12 +76,14 @@ def free_port() -> int:
 @dataclass
 class StatementCounter:
     statements: list[str] = field(default_factory=list)
+    paused: bool = False
 
     def attach(self, engine: AsyncEngine) -> None:
         event.listen(engine.sync_engine, "before_cursor_execute", self._record)
 
     def _record(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        self.statements.append(statement)
+        if not self.paused:
+            self.statements.append(statement)
 
 
 @dataclass
@@ -99,7 +102,9 @@ class RunningServer:
 async def run_server(app: Starlette, clock: FrozenClock) -> AsyncIterator[RunningServer]:
     """uvicorn in this event loop on a free loopback port, stopped when the block ends."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **server_options()
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
 from gateway.graphql_http import GraphQLHTTP
+from gateway.graphql_ws import GraphQLWebSocket
+from gateway.live_fanout import fanout
+from gateway.live_hub import LiveHub
 from gateway.mail import Mailer, mailer_from_url
+from gateway.pubsub import PubSub
 from gateway.runtime import Runtime
 from gateway.services.activation import send_due_activations
+from gateway.services.expiry import expire_requests_periodically
 from gateway.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -49,6 +56,16 @@ async def _health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+def server_options() -> dict[str, Any]:
+    """uvicorn options for serving the gateway (the CLI and the tests use the same).
+
+    The sans-I/O WebSocket protocol keeps no task per connection, and permessage-deflate is off:
+    its per-connection compression state about doubles the memory of an idle connection, for
+    frames of a few hundred bytes that hardly compress.
+    """
+    return {"ws": "websockets-sansio", "ws_per_message_deflate": False}
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -58,24 +75,35 @@ def create_app(
 ) -> Starlette:
     """Build the gateway. Nothing connects until the lifespan starts."""
     from resolvers.context import build_context  # wiring only: gateway does not use resolvers
-    from resolvers.schema import schema
+    from resolvers.schema import live_schema, schema
 
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
+        sessionmaker = create_sessionmaker(engine)
+        hub = LiveHub(
+            PubSub(settings.broadcast_url),
+            sessionmaker,
+            poll_interval=settings.live_poll_interval.total_seconds(),
+        )
+        hub.fanout = functools.partial(fanout, live, share=settings.live_shared_execution)
+        await hub.start()
         runtime = Runtime(
             settings=settings,
             engine=engine,
-            sessionmaker=create_sessionmaker(engine),
+            sessionmaker=sessionmaker,
             mailer=mailer or mailer_from_url(settings.mail_url, settings.mail_from),
             clock=clock,
+            events=hub,
         )
         app.state.runtime = runtime
+        app.state.hub = hub
         tasks = []
         if background_tasks:
             tasks.append(asyncio.create_task(_send_activations_periodically(runtime)))
+            tasks.append(asyncio.create_task(expire_requests_periodically(runtime)))
         try:
             yield
         finally:
@@ -83,6 +111,7 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await hub.stop()
             await engine.dispose()
 
     graphql = GraphQLHTTP(
@@ -91,7 +120,14 @@ def create_app(
         graphiql=settings.graphiql_enabled,
         max_body_bytes=settings.max_body_bytes,
     )
-    return Starlette(
-        routes=[Route("/graphql", graphql), Route("/healthz", _health)],
+    live = live_schema()
+    websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql),
+            WebSocketRoute("/graphql", websocket),
+            Route("/healthz", _health),
+        ],
         lifespan=lifespan,
     )
+    return app

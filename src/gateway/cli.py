@@ -70,6 +70,20 @@ async def _send_activations(settings: Settings) -> int:
         await engine.dispose()
 
 
+async def _expire_requests(settings: Settings) -> int:
+    from gateway.clock import system_clock
+    from gateway.events import NoLivePublisher
+    from gateway.services.expiry import expire_due_requests
+
+    engine, sessionmaker = _session_scope(settings)
+    try:
+        async with sessionmaker() as session:
+            # Nothing to push to from here; live subscribers catch up from the events table.
+            return await expire_due_requests(session, system_clock(), NoLivePublisher())
+    finally:
+        await engine.dispose()
+
+
 def _print_accounts(accounts: list[dict[str, object]], limit: int | None = None) -> None:
     shown = accounts if limit is None else accounts[:limit]
     print(f"{'domain':<22} {'e-mail':<42} {'role':<9} {'name':<22} children")
@@ -87,7 +101,7 @@ def _print_accounts(accounts: list[dict[str, object]], limit: int | None = None)
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from gateway.app import create_app
+    from gateway.app import create_app, server_options
 
     if args.demo:
         asyncio.run(_migrate(settings))
@@ -97,7 +111,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     url = f"http://{args.host}:{args.port}/graphql"
     print(f"GraphiQL: {url}" if settings.graphiql_enabled else f"GraphQL endpoint: {url}")
     sys.stdout.flush()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=settings.log_level.lower(),
+        **server_options(),
+    )
     return 0
 
 
@@ -141,6 +161,11 @@ def cmd_send_activations(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_expire_requests(_args: argparse.Namespace, settings: Settings) -> int:
+    print(f"expired {asyncio.run(_expire_requests(settings))} requests")
+    return 0
+
+
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.mail import read_outbox
 
@@ -177,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("send-activations", help="mail due activation links now").set_defaults(
         run=cmd_send_activations
     )
+    sub.add_parser(
+        "expire-requests", help="expire pending requests past their expiry moment now"
+    ).set_defaults(run=cmd_expire_requests)
     outbox = sub.add_parser("outbox", help="show mails written to the outbox folder")
     outbox.add_argument("--last", type=int, default=10, help="how many of the newest to show")
     outbox.set_defaults(run=cmd_outbox)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.passwords import hash_password
+from gateway.demo_messages import seed_demo_messages
 from gateway.models import (
     Account,
     CareType,
@@ -317,6 +318,7 @@ async def seed_demo(session: AsyncSession, today: date, now: datetime) -> bool:
     await session.flush()
     session.add(Guardianship(child_id=other_child.id, guardian_id=other_parent.id))
     await _place(session, rng, other_child, other_group, 0, today)
+    await seed_demo_messages(session, org.id, today, now)
     await session.commit()
     return True
 

@@ -19,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import Event
 
+SESSION_REVOKED = "session.revoked"
+
 # Any constant works; it only has to be the same in every process.
-_EVENT_LOCK_KEY = 0x6F7064
+_EVENT_LOCK_CLASS = 0x6F70
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +41,16 @@ async def record(
 ) -> Event:
     """Add an event to the caller's transaction; it becomes visible when the caller commits.
 
-    On PostgreSQL two transactions could take ids 10 and 11 and commit 11 first; a client that
-    resumed after 11 would then never see 10. The transaction-scoped advisory lock makes
-    event-writing transactions take ids in commit order. SQLite has one writer at a time anyway.
+    On PostgreSQL two transactions could take ids 10 and 11 and commit 11 first; a reader that
+    had seen 11 would then never see 10. The transaction-scoped advisory lock, one per
+    organisation, makes an organisation's events take ids in commit order, which is all a
+    reader needs: readers follow one organisation at a time. SQLite has one writer anyway.
     """
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EVENT_LOCK_KEY})
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:class, :org)"),
+            {"class": _EVENT_LOCK_CLASS, "org": audience.organisation_id},
+        )
     event = Event(
         organisation_id=audience.organisation_id,
         kind=kind,

@@ -90,6 +90,11 @@ def _with_code(error: GraphQLError) -> GraphQLError:
     return error
 
 
+def mask_errors(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
+    """Each error as a client may see it: public ones with their code, others as a reference."""
+    return [_masked(e, request_id) if _is_crash(e) else _with_code(e) for e in errors]
+
+
 @runtime_checkable
 class _HasErrors(Protocol):
     errors: list[GraphQLError] | None
@@ -127,10 +132,7 @@ class MaskUnexpectedErrors(SchemaExtension):
             return
         request_id = getattr(self.execution_context.context, "request_id", None)
         request_id = request_id if isinstance(request_id, str) else "-"
-        result.errors = [
-            _masked(error, request_id) if _is_crash(error) else _with_code(error)
-            for error in result.errors
-        ]
+        result.errors = mask_errors(result.errors, request_id)
 
 
 @dataclass

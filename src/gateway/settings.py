@@ -32,11 +32,32 @@ class Settings(BaseSettings):
     mail_from: str = "Ouderportaal <noreply@ouderportaal.nl>"
     storage_url: str = f"file://{DEFAULT_DATA_DIR / 'media'}"
     media_url_ttl: timedelta = timedelta(minutes=15)
+    live_poll_interval: timedelta = timedelta(seconds=5)
+    event_retention: timedelta = timedelta(days=30)
+    # Off only to measure the baseline in bench/fanout.py: every subscriber executed alone.
+    live_shared_execution: bool = True
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
     login_free_attempts: int = Field(default=5, ge=1)
     login_max_delay: timedelta = timedelta(minutes=15)
     graphiql: bool | None = None
     log_level: str = "INFO"
+
+    @field_validator(
+        "access_token_ttl",
+        "activation_token_ttl",
+        "activation_lead",
+        "media_url_ttl",
+        "live_poll_interval",
+        "event_retention",
+        "login_max_delay",
+        mode="before",
+    )
+    @classmethod
+    def _seconds_allowed(cls, value: object) -> object:
+        """Durations as ISO 8601 ('PT15M') or, as people also write them, plain seconds."""
+        if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+            return float(value)
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -12,19 +12,27 @@ from strawberry.dataloader import DataLoader
 from gateway.auth.viewer import Viewer
 from gateway.models import (
     Account,
+    CareRequest,
+    CareRequestDay,
     Child,
     Consent,
     ConsentChange,
+    Event,
     Group,
     GroupSlot,
     Guardian,
     Location,
+    Message,
     Organisation,
     Placement,
     PlacementDay,
     StaffMember,
+    SwapCredit,
+    Thread,
 )
-from loaders import children, organisation, people
+from gateway.pagination import Page
+from gateway.services.notifications import Settings
+from loaders import care, children, messages, notifications, organisation, people
 from loaders.base import Reader
 
 K = TypeVar("K")
@@ -98,6 +106,46 @@ class Loaders:
         )
         self.display_names_by_account: DataLoader[int, str | None] = _bind(
             reader, people.display_names_by_account
+        )
+        self.threads_by_id: DataLoader[int, Thread | None] = _bind(reader, messages.threads_by_id)
+        self.messages_by_id: DataLoader[int, Message | None] = _bind(
+            reader, messages.messages_by_id
+        )
+        self.last_message_by_thread: DataLoader[int, Message | None] = _bind(
+            reader, messages.last_message_by_thread
+        )
+        self.unread_counts_by_thread: DataLoader[int, int] = _bind(
+            reader, messages.unread_counts_by_thread
+        )
+        self.message_pages_by_thread: DataLoader[messages.MessagePageKey, Page[Message]] = _bind(
+            reader, messages.message_pages_by_thread
+        )
+        self.authors_by_account: DataLoader[int, messages.Author | None] = _bind(
+            reader, messages.authors_by_account
+        )
+        self.notifications_by_id: DataLoader[int, Event | None] = _bind(
+            reader, notifications.notifications_by_id
+        )
+        self.notification_settings_by_account: DataLoader[int, Settings | None] = _bind(
+            reader, notifications.notification_settings_by_account
+        )
+        self.notification_markers_by_account: DataLoader[int, int] = _bind(
+            reader, notifications.notification_markers_by_account
+        )
+        self.care_requests_by_id: DataLoader[int, CareRequest | None] = _bind(
+            reader, care.care_requests_by_id
+        )
+        self.request_days_by_request: DataLoader[int, list[CareRequestDay]] = _bind(
+            reader, care.request_days_by_request
+        )
+        self.swap_credits_by_child: DataLoader[int, list[SwapCredit]] = _bind(
+            reader, care.swap_credits_by_child
+        )
+        self.held_swap_minutes_by_child: DataLoader[int, int] = _bind(
+            reader, care.held_swap_minutes_by_child
+        )
+        self.group_slots_by_id: DataLoader[int, GroupSlot | None] = _bind(
+            reader, care.group_slots_by_id
         )
 
     def clear_all(self) -> None:

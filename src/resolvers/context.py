@@ -49,14 +49,36 @@ async def build_context(request: HTTPConnection, request_id: str) -> AsyncIterat
     async with runtime.sessionmaker() as session:
         token = bearer_token(request.headers.get("authorization"))
         viewer = await viewer_for_token(session, token, now)
-        today = viewer.today(now) if viewer else now.date()
-        yield Context(
-            request=request,
-            request_id=request_id,
-            session=session,
-            viewer=viewer,
-            loaders=Loaders(session, viewer, today),
-            runtime=runtime,
-            now=now,
-            today=today,
-        )
+        yield _context(request, request_id, session, viewer, runtime, now)
+
+
+@asynccontextmanager
+async def context_for_viewer(
+    connection: HTTPConnection, viewer: Viewer, request_id: str
+) -> AsyncIterator[Context]:
+    """A fresh context for an already authenticated viewer (one WebSocket operation or event)."""
+    runtime: Runtime = connection.app.state.runtime
+    now = runtime.clock()
+    async with runtime.sessionmaker() as session:
+        yield _context(connection, request_id, session, viewer, runtime, now)
+
+
+def _context(
+    request: HTTPConnection,
+    request_id: str,
+    session: AsyncSession,
+    viewer: Viewer | None,
+    runtime: Runtime,
+    now: datetime,
+) -> Context:
+    today = viewer.today(now) if viewer else now.date()
+    return Context(
+        request=request,
+        request_id=request_id,
+        session=session,
+        viewer=viewer,
+        loaders=Loaders(session, viewer, today),
+        runtime=runtime,
+        now=now,
+        today=today,
+    )

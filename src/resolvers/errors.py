@@ -45,6 +45,62 @@ class UserErrorCode(Enum):
     CONFLICT = strawberry.enum_value(
         "CONFLICT", description="The change conflicts with the current state; reload and retry."
     )
+    DAY_CLOSED = strawberry.enum_value(
+        "DAY_CLOSED",
+        description="The location is closed on that day: a holiday or an own closing day.",
+    )
+    NO_CARE_ON_DAY = strawberry.enum_value(
+        "NO_CARE_ON_DAY",
+        description="The child has no care scheduled on that day.",
+    )
+    DAY_IN_PAST = strawberry.enum_value(
+        "DAY_IN_PAST",
+        description="That day has already passed.",
+    )
+    INSUFFICIENT_SWAP_HOURS = strawberry.enum_value(
+        "INSUFFICIENT_SWAP_HOURS",
+        description="The swap-hours balance does not cover the hours; choose invoice instead.",
+    )
+    SWAP_HOURS_EXPIRED = strawberry.enum_value(
+        "SWAP_HOURS_EXPIRED",
+        description="Enough swap hours exist, but not ones still valid on the requested day.",
+    )
+    FLEX_TOO_LATE = strawberry.enum_value(
+        "FLEX_TOO_LATE",
+        description="Flex days must be requested before the 1st of the month before.",
+    )
+    FLEX_TOO_SHORT = strawberry.enum_value(
+        "FLEX_TOO_SHORT",
+        description="A flex booking is shorter than the organisation's minimum.",
+    )
+    FLEX_POT_EXHAUSTED = strawberry.enum_value(
+        "FLEX_POT_EXHAUSTED",
+        description="The flex-hours pot has too few hours left for the booking.",
+    )
+    NO_FLEX_PLACEMENT = strawberry.enum_value(
+        "NO_FLEX_PLACEMENT",
+        description="The child has no flex contract running on that day.",
+    )
+    INVALID_TRANSITION = strawberry.enum_value(
+        "INVALID_TRANSITION",
+        description="The request is no longer pending (or already in that state).",
+    )
+    SLOT_FULL = strawberry.enum_value(
+        "SLOT_FULL",
+        description="The group has no room left on that day.",
+    )
+    ALREADY_BOOKED = strawberry.enum_value(
+        "ALREADY_BOOKED",
+        description="The child already has care, or a pending request, on that day.",
+    )
+    ALREADY_ABSENT = strawberry.enum_value(
+        "ALREADY_ABSENT",
+        description="The child has already been reported absent on that day.",
+    )
+    RANGE_TOO_LARGE = strawberry.enum_value(
+        "RANGE_TOO_LARGE",
+        description="The date range or list is longer than allowed.",
+    )
 
 
 @strawberry.type(description="An expected reason why a mutation changed nothing.")

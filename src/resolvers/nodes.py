@@ -8,8 +8,11 @@ from typing import Any
 from gateway.ids import from_global_id
 from loaders import Loaders
 from resolvers.context import Info
+from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
+from resolvers.types.messages import Message, Thread
 from resolvers.types.node import Node
+from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
 
@@ -18,6 +21,7 @@ MAX_NODES = 100
 # type name -> (loader of that type by primary key, GraphQL type factory)
 _REGISTRY: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
     "Account": (lambda loaders: loaders.accounts_by_id, Account.from_model),
+    "CareRequest": (lambda loaders: loaders.care_requests_by_id, CareRequest.from_model),
     "Child": (lambda loaders: loaders.children_by_id, Child.from_model),
     "Group": (lambda loaders: loaders.groups_by_id, Group.from_model),
     "Guardian": (lambda loaders: loaders.guardians_by_id, Guardian.from_model),
@@ -25,6 +29,9 @@ _REGISTRY: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
     "Organisation": (lambda loaders: loaders.organisations_by_id, Organisation.from_model),
     "Placement": (lambda loaders: loaders.placements_by_id, Placement.from_model),
     "StaffMember": (lambda loaders: loaders.staff_by_id, StaffMember.from_model),
+    "Thread": (lambda loaders: loaders.threads_by_id, Thread.from_model),
+    "Message": (lambda loaders: loaders.messages_by_id, Message.from_model),
+    "Notification": (lambda loaders: loaders.notifications_by_id, Notification.from_model),
 }
 
 

@@ -12,31 +12,45 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.graphql_http import MaskUnexpectedErrors
+from gateway.live_fanout import LiveSchema
+from resolvers.care_queries import CareQuery
+from resolvers.context import context_for_viewer
+from resolvers.message_queries import MessageQuery
 from resolvers.mutations import CoreMutation
+from resolvers.mutations.care import CareMutation
+from resolvers.mutations.messages import MessageMutation
 from resolvers.queries import CoreQuery
+from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription
+from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
+from resolvers.types.messages import Message, Thread
+from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
 
 NODE_TYPES: list[type] = [
     Account,
+    CareRequest,
     Child,
     Group,
     Guardian,
     Location,
+    Message,
+    Notification,
     Organisation,
     Placement,
     StaffMember,
+    Thread,
 ]
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CoreQuery):
+class Query(CoreQuery, MessageQuery, CareQuery):
     pass
 
 
 @strawberry.type(description="Everything that changes something. Each mutation is one transaction.")
-class Mutation(CoreMutation):
+class Mutation(CoreMutation, MessageMutation, CareMutation):
     pass
 
 
@@ -52,6 +66,7 @@ def build_schema() -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=[MaskUnexpectedErrors],
         config=StrawberryConfig(auto_camel_case=True),
@@ -59,3 +74,13 @@ def build_schema() -> strawberry.Schema:
 
 
 schema = build_schema()
+
+
+def live_schema() -> LiveSchema:
+    """What `gateway.graphql_ws` needs to serve subscriptions of this schema."""
+    return LiveSchema(
+        schema=schema._schema,
+        fields=LIVE_FIELDS,
+        shared_fields=SHARED_FIELDS,
+        open_context=context_for_viewer,
+    )

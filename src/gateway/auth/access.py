@@ -6,6 +6,8 @@ query. A row outside the viewer's scope is indistinguishable from a row that doe
 - A guardian sees their own children while a placement runs, from before its start until
   `ACCESS_WINDOW` after the last one ended (SPEC: access for 6 weeks after the contract).
 - Staff see the children placed (now or upcoming) in the groups they work in.
+- A thread is seen by the guardians of its child and by the staff of its group who still see
+  the child (`thread_visible`). Events follow `auth.event_access`.
 - Nothing crosses organisations; an anonymous caller sees nothing.
 """
 
@@ -13,10 +15,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, false, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, or_, select
 
 from gateway.auth.viewer import Viewer
-from gateway.models import Account, Child, Guardian, Guardianship, Placement, StaffGroup
+from gateway.models import Account, Child, Guardian, Guardianship, Placement, StaffGroup, Thread
 
 ACCESS_WINDOW = timedelta(weeks=6)
 
@@ -93,6 +95,23 @@ def staff_of_group(
     )
 
 
+def thread_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
+    """Condition on `Thread`: guardians of its child; staff of its group while they see the child.
+
+    Staff also need the child to be visible: once a child has left the group, its staff no
+    longer see the child, and a conversation about it is about the child.
+    """
+    if viewer is None:
+        return false()
+    rule = and_(
+        Thread.organisation_id == viewer.organisation_id,
+        child_visible(Thread.child_id, viewer, today),
+    )
+    if viewer.is_staff:
+        return and_(rule, staff_of_group(Thread.group_id, viewer))
+    return rule
+
+
 __all__ = [
     "ACCESS_WINDOW",
     "account_contact_visible",
@@ -100,5 +119,6 @@ __all__ = [
     "guardian_visible",
     "in_organisation",
     "staff_of_group",
+    "thread_visible",
     "visible_child_ids",
 ]

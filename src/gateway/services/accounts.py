@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway import events
 from gateway.auth.passwords import MAX_LENGTH, verify_password
 from gateway.auth.tokens import ACCESS_PREFIX, new_token, token_hash
 from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
+from gateway.events import SESSION_REVOKED, Audience, EventPublisher
 from gateway.models import AccessToken, Account, Organisation
 from gateway.services import throttle
 
@@ -113,8 +115,19 @@ async def login(
     return result
 
 
-async def logout(session: AsyncSession, viewer: Viewer, now: datetime, *, everywhere: bool) -> int:
-    """Revoke this token (or all of the account's tokens); returns how many were revoked."""
+async def logout(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    publisher: EventPublisher,
+    *,
+    everywhere: bool,
+) -> int:
+    """Revoke this token (or all of the account's tokens); returns how many were revoked.
+
+    Open WebSockets of the revoked sessions are closed by the `session.revoked` event, in
+    every gateway process.
+    """
     condition = (
         AccessToken.account_id == viewer.account_id
         if everywhere
@@ -125,5 +138,13 @@ async def logout(session: AsyncSession, viewer: Viewer, now: datetime, *, everyw
         .where(condition, AccessToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    event = await events.record(
+        session,
+        SESSION_REVOKED,
+        Audience(organisation_id=viewer.organisation_id, account_id=viewer.account_id),
+        {"tokenIds": None if everywhere else [viewer.token_id]},
+        now,
+    )
     await session.commit()
+    await publisher.publish([event])
     return int(getattr(result, "rowcount", 0) or 0)

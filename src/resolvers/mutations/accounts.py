@@ -145,7 +145,11 @@ async def logout(
     async def run() -> int:
         viewer = signed_in(info)
         return await accounts.logout(
-            ctx.session, viewer, ctx.now, everywhere=bool(input and input.everywhere)
+            ctx.session,
+            viewer,
+            ctx.now,
+            ctx.runtime.events,
+            everywhere=bool(input and input.everywhere),
         )
 
     outcome = await attempt(info, run())

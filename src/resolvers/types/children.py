@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,6 +15,9 @@ from resolvers.context import Info
 from resolvers.types.node import Node
 from resolvers.types.organisation import Group, Location
 from resolvers.types.people import Guardian
+
+if TYPE_CHECKING:
+    from resolvers.types.care import SwapHours
 
 
 @strawberry.enum(description="Kind of care a placement is for.")
@@ -201,3 +205,9 @@ class Child(Node):
             )
             for c in rows
         ]
+
+    @strawberry.field(description="Swap hours: balance, hours held, and each credit's expiry.")
+    def swap_hours(self) -> Annotated[SwapHours, strawberry.lazy("resolvers.types.care")]:
+        from resolvers.types.care import SwapHours  # care types build on Child
+
+        return SwapHours(child_id=self.model.id)

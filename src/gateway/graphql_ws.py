@@ -1,0 +1,388 @@
+"""GraphQL over WebSocket: both protocols, token auth in `connection_init`, live subscriptions.
+
+A connection authenticates once with the bearer token in its `connection_init` payload and is
+closed with 4403 otherwise; when that token expires or is revoked (logout) the socket is closed.
+Subscriptions take an optional `after` cursor: the events after it are replayed from the events
+table, in order, then live ones follow, none lost and none twice. Queries and mutations may be
+sent over the socket too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    OperationType,
+    execute,
+    parse,
+    validate,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
+from sqlalchemy import select
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from gateway import ws_protocol as wsp
+from gateway.auth.event_access import LiveScope, event_visible_clause, load_scope
+from gateway.auth.viewer import Viewer, bearer_token, viewer_for_token
+from gateway.events import SESSION_REVOKED
+from gateway.graphql_http import new_request_id
+from gateway.live_fanout import (
+    LiveSchema,
+    LiveSubscription,
+    encode,
+    group_key,
+    operation_of,
+    render,
+    viewer_independent,
+)
+from gateway.live_hub import LiveEvent, LiveHub
+from gateway.models import Event
+from gateway.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+INIT_TIMEOUT = 10.0
+KEEP_ALIVE = 15.0
+OUTBOX_LIMIT = 1000
+CATCH_UP_LIMIT = 1000
+# 1013 "try again later": the client reconnects and resumes from its cursor.
+TOO_FAR_BEHIND = (1013, "Too far behind; reconnect with your cursor")
+
+
+@dataclass(eq=False)
+class Connection:
+    """One socket: its viewer, its subscriptions and a bounded queue of frames to send."""
+
+    websocket: WebSocket
+    protocol: str
+    viewer: Viewer | None = None
+    scope: LiveScope | None = None
+    subscriptions: dict[str, LiveSubscription] = field(default_factory=dict)
+    outbox: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
+    closing: tuple[int, str] | None = None
+
+    @property
+    def organisation_id(self) -> int:
+        assert self.viewer is not None
+        return self.viewer.organisation_id
+
+    def send(self, frame: str) -> None:
+        try:
+            self.outbox.put_nowait(frame)
+        except asyncio.QueueFull:
+            # A client this far behind reconnects and resumes from its cursor.
+            self.close(*TOO_FAR_BEHIND)
+
+    def send_next(self, subscription: LiveSubscription, payload_json: str) -> None:
+        self.send(wsp.next_frame(self.protocol, subscription.id, payload_json))
+
+    def overflowed(self, subscription: LiveSubscription) -> None:
+        self.close(*TOO_FAR_BEHIND)
+
+    def close(self, code: int, reason: str) -> None:
+        if self.closing is None:
+            self.closing = (code, reason)
+            with contextlib.suppress(asyncio.QueueFull):
+                self.outbox.put_nowait(None)
+
+    def handle_session_event(self, event: LiveEvent) -> bool:
+        """Close on a logout of this session; True when the event was about sessions."""
+        if event.kind != SESSION_REVOKED:
+            return False
+        viewer = self.viewer
+        if viewer is not None and event.account_id == viewer.account_id:
+            tokens = event.payload.get("tokenIds")
+            if tokens is None or viewer.token_id in tokens:
+                self.close(*wsp.Close.FORBIDDEN.value)
+        return True
+
+
+class GraphQLWebSocket:
+    """ASGI app for WebSocket connections to /graphql."""
+
+    def __init__(
+        self, live: LiveSchema, runtime: Callable[[], Runtime], hub: Callable[[], LiveHub]
+    ):
+        self.live = live
+        self._runtime = runtime
+        self._hub = hub
+        self._documents: dict[str, DocumentNode | list[GraphQLError]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        websocket = WebSocket(scope, receive, send)
+        offered = scope.get("subprotocols") or []
+        protocol = next((p for p in (wsp.TRANSPORT_WS, wsp.LEGACY_WS) if p in offered), None)
+        if protocol is None:
+            await websocket.close(*wsp.Close.UNSUPPORTED_PROTOCOL.value)
+            return
+        await websocket.accept(subprotocol=protocol)
+        connection = Connection(websocket=websocket, protocol=protocol)
+        sender = asyncio.create_task(self._send_loop(connection))
+        timers: list[asyncio.Handle | asyncio.Task[None]] = []
+        try:
+            await self._receive_loop(connection, timers)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            for timer in timers:
+                timer.cancel()
+            if connection.viewer is not None:
+                self._hub().unregister(connection)
+            connection.close(1000, "")
+            with contextlib.suppress(Exception):
+                await sender
+
+    async def _send_loop(self, connection: Connection) -> None:
+        websocket = connection.websocket
+        while (frame := await connection.outbox.get()) is not None:
+            await websocket.send_text(frame)
+        code, reason = connection.closing or (1000, "")
+        with contextlib.suppress(Exception):
+            await websocket.close(code, reason)
+
+    async def _receive_loop(self, connection: Connection, timers: list[Any]) -> None:
+        websocket = connection.websocket
+        try:
+            first = await asyncio.wait_for(websocket.receive_text(), INIT_TIMEOUT)
+        except TimeoutError:
+            connection.close(*wsp.Close.INIT_TIMEOUT.value)
+            return
+        text: str | None = first
+        while text is not None and connection.closing is None:
+            message = wsp.parse(text, connection.protocol)
+            if message is None:
+                connection.close(*wsp.Close.BAD_MESSAGE.value)
+                return
+            await self._handle(connection, message, timers)
+            if connection.closing is not None:
+                return
+            text = await websocket.receive_text()
+
+    async def _handle(
+        self, connection: Connection, message: wsp.Message, timers: list[Any]
+    ) -> None:
+        if message.type == "connection_init":
+            await self._init(connection, message.payload, timers)
+        elif message.type == "ping":
+            connection.send(wsp.pong(connection.protocol))
+        elif message.type == "pong":
+            return
+        elif message.type == "terminate":
+            connection.close(1000, "")
+        elif connection.viewer is None:
+            connection.close(*wsp.Close.UNAUTHORIZED.value)
+        elif message.type == "subscribe":
+            assert message.id is not None
+            if message.id in connection.subscriptions:
+                connection.close(4409, f"Subscriber for {message.id} already exists")
+                return
+            await self._subscribe(connection, message.id, message.payload)
+        elif message.type == "complete" and message.id is not None:
+            connection.subscriptions.pop(message.id, None)
+        else:
+            connection.close(*wsp.Close.BAD_MESSAGE.value)
+
+    async def _init(self, connection: Connection, payload: Any, timers: list[Any]) -> None:
+        if connection.viewer is not None:
+            connection.close(*wsp.Close.TOO_MANY_INITS.value)
+            return
+        runtime = self._runtime()
+        now = runtime.clock()
+        token = _token_from(payload)
+        async with runtime.sessionmaker() as session:
+            viewer = await viewer_for_token(session, token, now)
+            scope = await load_scope(session, viewer, viewer.today(now), now) if viewer else None
+        if viewer is None or scope is None:
+            if connection.protocol == wsp.LEGACY_WS:
+                connection.send(wsp.connection_error(connection.protocol, "Forbidden"))
+            connection.close(*wsp.Close.FORBIDDEN.value)
+            return
+        connection.viewer, connection.scope = viewer, scope
+        await self._hub().register(connection)
+        connection.send(wsp.ack(connection.protocol))
+        loop = asyncio.get_running_loop()
+        remaining = (viewer.token_expires_at - now).total_seconds()
+        timers.append(
+            loop.call_later(max(0.0, remaining), connection.close, 4403, "Session expired")
+        )
+        if connection.protocol == wsp.LEGACY_WS:
+            timers.append(asyncio.create_task(_keep_alive(connection)))
+
+    def _document(self, query: str) -> DocumentNode | list[GraphQLError]:
+        cached = self._documents.get(query)
+        if cached is None:
+            try:
+                document = parse(query)
+            except GraphQLError as error:
+                cached = [error]
+            else:
+                errors = validate(self.live.schema, document)
+                cached = errors or document
+            if len(self._documents) > 512:
+                self._documents.clear()
+            self._documents[query] = cached
+        return cached
+
+    async def _subscribe(self, connection: Connection, op_id: str, payload: Any) -> None:
+        protocol = connection.protocol
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+            connection.close(*wsp.Close.BAD_MESSAGE.value)
+            return
+        query: str = payload["query"]
+        variables = payload.get("variables") or {}
+        name = payload.get("operationName")
+        document = self._document(query)
+        if isinstance(document, list):
+            connection.send(wsp.error_frame(protocol, op_id, [e.formatted for e in document]))
+            return
+        operation = operation_of(document, name)
+        if operation is None or not isinstance(variables, dict):
+            error = {"message": "Name the operation to run, with variables as an object."}
+            connection.send(wsp.error_frame(protocol, op_id, [error]))
+            return
+        if operation.operation is not OperationType.SUBSCRIPTION:
+            await self._execute_once(connection, op_id, query, variables, name)
+            return
+        coerced = get_variable_values(
+            self.live.schema, operation.variable_definitions or (), variables
+        )
+        root = operation.selection_set.selections[0]
+        subscription_type = self.live.schema.subscription_type
+        if (
+            isinstance(coerced, list)
+            or not isinstance(root, FieldNode)
+            or subscription_type is None
+        ):
+            errors = coerced if isinstance(coerced, list) else [GraphQLError("Bad subscription")]
+            connection.send(wsp.error_frame(protocol, op_id, [e.formatted for e in errors]))
+            return
+        field_name = root.name.value
+        live_field = self.live.fields.get(field_name)
+        if live_field is None:
+            unknown: dict[str, Any] = {"message": f"'{field_name}' cannot be followed live."}
+            connection.send(wsp.error_frame(protocol, op_id, [unknown]))
+            return
+        arguments = get_argument_values(subscription_type.fields[field_name], root, coerced)
+        viewer = connection.viewer
+        assert viewer is not None
+        independent = viewer_independent(self.live.schema, document, self.live.shared_fields)
+        subscription = LiveSubscription(
+            connection=connection,
+            id=op_id,
+            document=document,
+            operation_name=name,
+            variables=variables,
+            live_field=live_field,
+            arguments=arguments,
+            group_key=group_key(query, name, variables, viewer, independent),
+        )
+        after = _cursor(arguments.get("after"))
+        if after is False:
+            bad_cursor: dict[str, Any] = {
+                "message": "'after' is not a cursor from this API.",
+                "extensions": {"code": "INVALID_INPUT"},
+            }
+            connection.send(wsp.error_frame(protocol, op_id, [bad_cursor]))
+            return
+        connection.subscriptions[op_id] = subscription
+        hub = self._hub()
+        live_from = hub.cursor(viewer.organisation_id)
+        subscription.last_id = live_from
+        if after is not None and after < live_from:
+            subscription.last_id = after
+            await self._catch_up(subscription, after, live_from)
+        subscription.catching_up = False
+        for event in subscription.buffer:
+            if event.id > subscription.last_id:
+                subscription.last_id = event.id
+                connection.send_next(subscription, await render(self.live, subscription, event))
+        subscription.buffer.clear()
+
+    async def _catch_up(self, subscription: LiveSubscription, after: int, upto: int) -> None:
+        viewer = subscription.viewer
+        runtime = self._runtime()
+        now = runtime.clock()
+        async with runtime.sessionmaker() as session:
+            rows = (
+                await session.scalars(
+                    select(Event)
+                    .where(
+                        Event.id > after,
+                        Event.id <= upto,
+                        Event.kind.in_(subscription.live_field.kinds),
+                        event_visible_clause(viewer, viewer.today(now)),
+                    )
+                    .order_by(Event.id)
+                    .limit(CATCH_UP_LIMIT)
+                )
+            ).all()
+        for row in rows:
+            event = LiveEvent.from_row(row)
+            if subscription.live_field.accepts(event, subscription.arguments, viewer):
+                payload = await render(self.live, subscription, event)
+                subscription.connection.send_next(subscription, payload)
+            subscription.last_id = event.id
+
+    async def _execute_once(
+        self,
+        connection: Connection,
+        op_id: str,
+        query: str,
+        variables: dict[str, Any],
+        name: str | None,
+    ) -> None:
+        viewer = connection.viewer
+        assert viewer is not None
+        request_id = new_request_id()
+        document = self._document(query)
+        assert not isinstance(document, list)
+        async with self.live.open_context(connection.websocket, viewer, request_id) as context:
+            result = execute(
+                self.live.schema,
+                document,
+                context_value=context,
+                variable_values=variables,
+                operation_name=name,
+            )
+            if not isinstance(result, ExecutionResult):
+                result = await result
+        connection.send(wsp.next_frame(connection.protocol, op_id, encode(result, request_id)))
+        connection.send(wsp.complete_frame(connection.protocol, op_id))
+
+
+def _token_from(payload: Any) -> str | None:
+    if not isinstance(payload, dict):
+        return None
+    for key in ("Authorization", "authorization"):
+        value = payload.get(key)
+        if isinstance(value, str):
+            return bearer_token(value)
+    token = payload.get("token")
+    return token if isinstance(token, str) and len(token) <= 200 else None
+
+
+def _cursor(value: Any) -> int | bool | None:
+    """The event id in a cursor; None when absent; False when malformed."""
+    if value is None:
+        return None
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) <= 18 else False
+
+
+async def _keep_alive(connection: Connection) -> None:
+    while True:
+        connection.send(wsp.keep_alive())
+        await asyncio.sleep(KEEP_ALIVE)
+
+
+__all__ = ["Connection", "GraphQLWebSocket"]

@@ -1,0 +1,134 @@
+"""Loaders for arranging care: requests and their days, swap credits, slots, the overview page.
+
+Every query is scoped by `access.child_visible` on the child the rows belong to (slots: by
+organisation), so a request of someone else's child loads as None, like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from gateway.auth import access
+from gateway.domain import AllocationStatus, RequestStatus
+from gateway.models import (
+    CareRequest,
+    CareRequestDay,
+    Group,
+    GroupSlot,
+    RequestKind,
+    SwapAllocation,
+    SwapCredit,
+)
+from gateway.pagination import Page, PageRequest, make_page
+from loaders.base import Reader, many_per_key, one_per_key
+
+
+async def care_requests_by_id(reader: Reader, keys: Sequence[int]) -> list[CareRequest | None]:
+    rows = await reader.all(
+        select(CareRequest).where(
+            CareRequest.id.in_(keys),
+            access.child_visible(CareRequest.child_id, reader.viewer, reader.today),
+        )
+    )
+    return one_per_key(rows, lambda r: r.id, keys)
+
+
+async def request_days_by_request(
+    reader: Reader, keys: Sequence[int]
+) -> list[list[CareRequestDay]]:
+    rows = await reader.all(
+        select(CareRequestDay)
+        .where(
+            CareRequestDay.request_id.in_(keys),
+            access.child_visible(CareRequestDay.child_id, reader.viewer, reader.today),
+        )
+        .order_by(CareRequestDay.day, CareRequestDay.start_time, CareRequestDay.id)
+    )
+    return many_per_key(rows, lambda d: d.request_id, keys)
+
+
+async def swap_credits_by_child(reader: Reader, keys: Sequence[int]) -> list[list[SwapCredit]]:
+    """Credits with hours left that have not expired, the first to expire first."""
+    rows = await reader.all(
+        select(SwapCredit)
+        .where(
+            SwapCredit.child_id.in_(keys),
+            SwapCredit.remaining_minutes > 0,
+            SwapCredit.valid_until >= reader.today,
+            access.child_visible(SwapCredit.child_id, reader.viewer, reader.today),
+        )
+        .order_by(SwapCredit.valid_until, SwapCredit.earned_on, SwapCredit.id)
+    )
+    return many_per_key(rows, lambda c: c.child_id, keys)
+
+
+async def held_swap_minutes_by_child(reader: Reader, keys: Sequence[int]) -> list[int]:
+    """Minutes held for pending requests, per child."""
+    rows = await reader.rows(
+        select(SwapCredit.child_id, func.sum(SwapAllocation.minutes))
+        .join(SwapAllocation, SwapAllocation.credit_id == SwapCredit.id)
+        .where(
+            SwapCredit.child_id.in_(keys),
+            SwapAllocation.status == AllocationStatus.HELD,
+            access.child_visible(SwapCredit.child_id, reader.viewer, reader.today),
+        )
+        .group_by(SwapCredit.child_id)
+    )
+    held = {child_id: int(minutes or 0) for child_id, minutes in rows}
+    return [held.get(key, 0) for key in keys]
+
+
+async def group_slots_by_id(reader: Reader, keys: Sequence[int]) -> list[GroupSlot | None]:
+    rows = await reader.all(
+        select(GroupSlot)
+        .join(Group, Group.id == GroupSlot.group_id)
+        .where(GroupSlot.id.in_(keys), access.in_organisation(Group.organisation_id, reader.viewer))
+    )
+    return one_per_key(rows, lambda s: s.id, keys)
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """Narrows the overview; None means any."""
+
+    child_id: int | None = None
+    status: RequestStatus | None = None
+    kind: RequestKind | None = None
+
+
+def _status_is(status: RequestStatus, now: datetime) -> ColumnElement[bool]:
+    """The status as `domain.effective_status` reads it at `now`, as SQL."""
+    due = and_(
+        CareRequest.status == RequestStatus.PENDING,
+        CareRequest.expires_at.is_not(None),
+        CareRequest.expires_at <= now,
+    )
+    if status is RequestStatus.PENDING:
+        return and_(CareRequest.status == RequestStatus.PENDING, ~due)
+    if status is RequestStatus.EXPIRED:
+        return or_(CareRequest.status == RequestStatus.EXPIRED, due)
+    return CareRequest.status == status
+
+
+async def requests_page(
+    reader: Reader, request: PageRequest, now: datetime, narrow: RequestFilter
+) -> Page[CareRequest]:
+    """The requests overview: the viewer's visible requests, newest (highest id) first."""
+    conditions = [access.child_visible(CareRequest.child_id, reader.viewer, reader.today)]
+    if narrow.child_id is not None:
+        conditions.append(CareRequest.child_id == narrow.child_id)
+    if narrow.status is not None:
+        conditions.append(_status_is(narrow.status, now))
+    if narrow.kind is not None:
+        conditions.append(CareRequest.kind == narrow.kind)
+    statement = select(CareRequest).where(*conditions)
+    if request.after is not None:
+        # Ids grow with creation, so newest-first is id descending: one stable key.
+        statement = statement.where(CareRequest.id < int(request.after[0]))
+    rows = await reader.all(statement.order_by(CareRequest.id.desc()).limit(request.first + 1))
+    total = await reader.all(select(func.count()).select_from(CareRequest).where(*conditions))
+    return make_page(rows, request, lambda r: [r.id], total[0])

@@ -1,0 +1,99 @@
+"""Loaders for the viewer's notification feed, settings and seen-marker.
+
+The feed is the `events` table filtered by `event_access.event_visible_clause` (the rule live
+subscriptions use too), by the viewer's in-app settings, and without the viewer's own messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, select
+
+from gateway.auth import event_access
+from gateway.models import Event, Message, NotificationMarker, NotificationSetting
+from gateway.pagination import Page, PageRequest, make_page
+from gateway.services.notifications import CATEGORY_OF_KIND, Settings, effective_settings
+from loaders.base import Reader, one_per_key
+from loaders.messages import int_cursor
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    page: Page[Event]
+    unread_count: int
+
+
+def _feed(reader: Reader, kinds: Sequence[str]) -> ColumnElement[bool]:
+    viewer = reader.viewer
+    if viewer is None:
+        return false()
+    own_message = exists(
+        select(Message.id).where(
+            Message.event_id == Event.id, Message.author_account_id == viewer.account_id
+        )
+    )
+    return and_(
+        event_access.event_visible_clause(viewer, reader.today),
+        Event.kind.in_(list(kinds)),
+        ~own_message,
+    )
+
+
+async def notifications_by_id(reader: Reader, keys: Sequence[int]) -> list[Event | None]:
+    rows = await reader.all(
+        select(Event).where(Event.id.in_(keys), _feed(reader, list(CATEGORY_OF_KIND)))
+    )
+    return one_per_key(rows, lambda e: e.id, keys)
+
+
+async def notification_settings_by_account(
+    reader: Reader, keys: Sequence[int]
+) -> list[Settings | None]:
+    """Only the viewer's own settings are readable; anyone else's are None."""
+    own = reader.viewer.account_id if reader.viewer else None
+    rows = await reader.all(
+        select(NotificationSetting).where(
+            NotificationSetting.account_id.in_([k for k in keys if k == own])
+        )
+    )
+    return [effective_settings(rows) if k == own else None for k in keys]
+
+
+async def notification_markers_by_account(reader: Reader, keys: Sequence[int]) -> list[int]:
+    """The event id each account has seen its feed up to (0: nothing seen); own account only."""
+    own = reader.viewer.account_id if reader.viewer else None
+    rows = await reader.rows(
+        select(NotificationMarker.account_id, NotificationMarker.seen_up_to_event_id).where(
+            NotificationMarker.account_id.in_([k for k in keys if k == own])
+        )
+    )
+    markers = dict(rows)
+    return [int(markers.get(k, 0)) for k in keys]
+
+
+async def notifications_page(
+    reader: Reader, request: PageRequest, kinds: Sequence[str], seen_up_to: int
+) -> Feed:
+    """Newest first; counts all and unread notifications in one extra statement."""
+    feed = _feed(reader, kinds)
+    statement = select(Event).where(feed)
+    after = int_cursor(request)
+    if after is not None:
+        statement = statement.where(Event.id < after[0])
+    rows = await reader.all(statement.order_by(Event.id.desc()).limit(request.first + 1))
+    counts = await reader.rows(
+        select(func.count(), func.count(case((Event.id > seen_up_to, Event.id))))
+        .select_from(Event)
+        .where(feed)
+    )
+    total, unread = counts[0]
+    return Feed(page=make_page(rows, request, lambda e: [e.id], total), unread_count=unread)
+
+
+async def unread_notification_count(reader: Reader, kinds: Sequence[str], seen_up_to: int) -> int:
+    counts = await reader.rows(
+        select(func.count()).select_from(Event).where(_feed(reader, kinds), Event.id > seen_up_to)
+    )
+    return int(counts[0][0])

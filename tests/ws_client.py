@@ -1,0 +1,70 @@
+"""A small GraphQL-over-WebSocket client for tests, speaking either protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+TRANSPORT = "graphql-transport-ws"
+LEGACY = "graphql-ws"
+TIMEOUT = 10.0  # only ever reached when a test fails
+
+
+class WsClient:
+    def __init__(self, socket: ClientConnection, protocol: str) -> None:
+        self.socket = socket
+        self.protocol = protocol
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.socket.send(json.dumps(message))
+
+    async def init(self, token: str | None) -> dict[str, Any]:
+        payload = {"Authorization": f"Bearer {token}"} if token else {}
+        await self.send({"type": "connection_init", "payload": payload})
+        return await self.receive()
+
+    async def subscribe(
+        self, op_id: str, query: str, variables: dict[str, Any] | None = None
+    ) -> None:
+        kind = "start" if self.protocol == LEGACY else "subscribe"
+        await self.send(
+            {"id": op_id, "type": kind, "payload": {"query": query, "variables": variables or {}}}
+        )
+
+    async def receive(self) -> dict[str, Any]:
+        """The next message, skipping keep-alives."""
+        while True:
+            text = await asyncio.wait_for(self.socket.recv(), TIMEOUT)
+            message: dict[str, Any] = json.loads(text)
+            if message.get("type") not in ("ka", "ping", "pong"):
+                return message
+
+    async def next_data(self) -> dict[str, Any]:
+        """The `data` of the next result message."""
+        message = await self.receive()
+        assert message["type"] in ("next", "data"), message
+        assert "errors" not in message["payload"], message
+        data: dict[str, Any] = message["payload"]["data"]
+        return data
+
+    async def closed(self) -> tuple[int, str]:
+        """Wait for the server to close; its close code and reason."""
+        try:
+            while True:
+                await asyncio.wait_for(self.socket.recv(), TIMEOUT)
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None
+            return closed.rcvd.code, closed.rcvd.reason
+
+
+@asynccontextmanager
+async def ws_connect(base_url: str, protocol: str = TRANSPORT) -> AsyncIterator[WsClient]:
+    url = base_url.replace("http://", "ws://") + "/graphql"
+    async with connect(url, subprotocols=[protocol], open_timeout=TIMEOUT) as socket:  # type: ignore[list-item]
+        yield WsClient(socket, protocol)
