@@ -16,12 +16,13 @@ import struct
 import time
 from typing import Any
 
+TEXT, PING, PONG = 0x1, 0x9, 0xA
 
-def _client_frame(text: str) -> bytes:
-    """A masked text frame, as clients must send."""
-    payload = text.encode()
+
+def _client_frame(payload: bytes, opcode: int = TEXT) -> bytes:
+    """A masked frame, as clients must send."""
     mask = os.urandom(4)
-    header = bytearray([0x81])
+    header = bytearray([0x80 | opcode])
     if len(payload) < 126:
         header.append(0x80 | len(payload))
     else:
@@ -73,14 +74,19 @@ class RawClient(asyncio.Protocol):
                 offset = 10
             if len(self.buffer) < offset + length:
                 return
+            opcode = self.buffer[0] & 0x0F
             payload = self.buffer[offset : offset + length]
             self.buffer = self.buffer[offset + length :]
-            self.frames.append((at, payload.decode(errors="replace")))
+            if opcode == PING and self.transport is not None:
+                # uvicorn pings idle connections and drops those that do not answer.
+                self.transport.write(_client_frame(payload, PONG))
+            elif opcode == TEXT:
+                self.frames.append((at, payload.decode(errors="replace")))
         self.arrived.set()
 
     def send(self, message: dict[str, Any]) -> None:
         assert self.transport is not None
-        self.transport.write(_client_frame(json.dumps(message)))
+        self.transport.write(_client_frame(json.dumps(message).encode()))
 
     async def next_message(self) -> dict[str, Any]:
         while not self.frames:

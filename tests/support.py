@@ -99,11 +99,18 @@ class RunningServer:
 
 
 @asynccontextmanager
-async def run_server(app: Starlette, clock: FrozenClock) -> AsyncIterator[RunningServer]:
+async def run_server(
+    app: Starlette, clock: FrozenClock, **options: Any
+) -> AsyncIterator[RunningServer]:
     """uvicorn in this event loop on a free loopback port, stopped when the block ends."""
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **server_options()
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        **{**server_options(), **options},
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

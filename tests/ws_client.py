@@ -59,8 +59,10 @@ class WsClient:
             while True:
                 await asyncio.wait_for(self.socket.recv(), TIMEOUT)
         except ConnectionClosed as closed:
-            assert closed.rcvd is not None
-            return closed.rcvd.code, closed.rcvd.reason
+            frame = closed.rcvd
+        if frame is None:
+            raise AssertionError("closed without a close frame")
+        return frame.code, frame.reason
 
 
 @asynccontextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,9 +14,11 @@ from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
@@ -27,6 +30,7 @@ from gateway.mail import Mailer, mailer_from_url
 from gateway.pubsub import PubSub
 from gateway.runtime import Runtime
 from gateway.services.activation import send_due_activations
+from gateway.services.event_retention import prune_events_periodically
 from gateway.services.expiry import expire_requests_periodically
 from gateway.settings import Settings, get_settings
 
@@ -54,6 +58,21 @@ async def _health(request: Request) -> JSONResponse:
     async with runtime.engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
     return JSONResponse({"status": "ok"})
+
+
+class WebSocketAt:
+    """Hands WebSocket connections to one path straight to `endpoint`."""
+
+    def __init__(self, app: ASGIApp, *, path: str, endpoint: ASGIApp) -> None:
+        self.app = app
+        self.path = path
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == self.path:
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def server_options() -> dict[str, Any]:
@@ -100,10 +119,14 @@ def create_app(
         )
         app.state.runtime = runtime
         app.state.hub = hub
+        # Everything loaded so far lives as long as the process: keep the collector from
+        # walking it again and again, which showed as latency spikes under fan-out.
+        gc.freeze()
         tasks = []
         if background_tasks:
             tasks.append(asyncio.create_task(_send_activations_periodically(runtime)))
             tasks.append(asyncio.create_task(expire_requests_periodically(runtime)))
+            tasks.append(asyncio.create_task(prune_events_periodically(runtime)))
         try:
             yield
         finally:
@@ -123,11 +146,10 @@ def create_app(
     live = live_schema()
     websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
     app = Starlette(
-        routes=[
-            Route("/graphql", graphql),
-            WebSocketRoute("/graphql", websocket),
-            Route("/healthz", _health),
-        ],
+        routes=[Route("/graphql", graphql), Route("/healthz", _health)],
+        # As middleware, not a route: Starlette's exception handling wraps `send` for routes,
+        # and the fan-out needs the server's own `send` to write pre-encoded frames.
+        middleware=[Middleware(WebSocketAt, path="/graphql", endpoint=websocket)],
         lifespan=lifespan,
     )
     return app

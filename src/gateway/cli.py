@@ -161,6 +161,23 @@ def cmd_send_activations(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _prune_events(settings: Settings) -> int:
+    from gateway.clock import system_clock
+    from gateway.services.event_retention import prune_events
+
+    engine, sessionmaker = _session_scope(settings)
+    try:
+        async with sessionmaker() as session:
+            return await prune_events(session, system_clock(), settings.event_retention)
+    finally:
+        await engine.dispose()
+
+
+def cmd_prune_events(_args: argparse.Namespace, settings: Settings) -> int:
+    print(f"pruned {asyncio.run(_prune_events(settings))} events")
+    return 0
+
+
 def cmd_expire_requests(_args: argparse.Namespace, settings: Settings) -> int:
     print(f"expired {asyncio.run(_expire_requests(settings))} requests")
     return 0
@@ -205,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "expire-requests", help="expire pending requests past their expiry moment now"
     ).set_defaults(run=cmd_expire_requests)
+    sub.add_parser(
+        "prune-events", help="delete events older than EVENT_RETENTION (the server does hourly)"
+    ).set_defaults(run=cmd_prune_events)
     outbox = sub.add_parser("outbox", help="show mails written to the outbox folder")
     outbox.add_argument("--last", type=int, default=10, help="how many of the newest to show")
     outbox.set_defaults(run=cmd_outbox)

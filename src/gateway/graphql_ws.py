@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -32,9 +31,8 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from gateway import ws_protocol as wsp
-from gateway.auth.event_access import LiveScope, event_visible_clause, load_scope
-from gateway.auth.viewer import Viewer, bearer_token, viewer_for_token
-from gateway.events import SESSION_REVOKED
+from gateway.auth.event_access import event_visible_clause, load_scope
+from gateway.auth.viewer import bearer_token, viewer_for_token
 from gateway.graphql_http import new_request_id
 from gateway.live_fanout import (
     LiveSchema,
@@ -48,63 +46,13 @@ from gateway.live_fanout import (
 from gateway.live_hub import LiveEvent, LiveHub
 from gateway.models import Event
 from gateway.runtime import Runtime
+from gateway.ws_connection import Connection
 
 log = logging.getLogger(__name__)
 
 INIT_TIMEOUT = 10.0
 KEEP_ALIVE = 15.0
-OUTBOX_LIMIT = 1000
 CATCH_UP_LIMIT = 1000
-# 1013 "try again later": the client reconnects and resumes from its cursor.
-TOO_FAR_BEHIND = (1013, "Too far behind; reconnect with your cursor")
-
-
-@dataclass(eq=False)
-class Connection:
-    """One socket: its viewer, its subscriptions and a bounded queue of frames to send."""
-
-    websocket: WebSocket
-    protocol: str
-    viewer: Viewer | None = None
-    scope: LiveScope | None = None
-    subscriptions: dict[str, LiveSubscription] = field(default_factory=dict)
-    outbox: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
-    closing: tuple[int, str] | None = None
-
-    @property
-    def organisation_id(self) -> int:
-        assert self.viewer is not None
-        return self.viewer.organisation_id
-
-    def send(self, frame: str) -> None:
-        try:
-            self.outbox.put_nowait(frame)
-        except asyncio.QueueFull:
-            # A client this far behind reconnects and resumes from its cursor.
-            self.close(*TOO_FAR_BEHIND)
-
-    def send_next(self, subscription: LiveSubscription, payload_json: str) -> None:
-        self.send(wsp.next_frame(self.protocol, subscription.id, payload_json))
-
-    def overflowed(self, subscription: LiveSubscription) -> None:
-        self.close(*TOO_FAR_BEHIND)
-
-    def close(self, code: int, reason: str) -> None:
-        if self.closing is None:
-            self.closing = (code, reason)
-            with contextlib.suppress(asyncio.QueueFull):
-                self.outbox.put_nowait(None)
-
-    def handle_session_event(self, event: LiveEvent) -> bool:
-        """Close on a logout of this session; True when the event was about sessions."""
-        if event.kind != SESSION_REVOKED:
-            return False
-        viewer = self.viewer
-        if viewer is not None and event.account_id == viewer.account_id:
-            tokens = event.payload.get("tokenIds")
-            if tokens is None or viewer.token_id in tokens:
-                self.close(*wsp.Close.FORBIDDEN.value)
-        return True
 
 
 class GraphQLWebSocket:
@@ -126,7 +74,7 @@ class GraphQLWebSocket:
             await websocket.close(*wsp.Close.UNSUPPORTED_PROTOCOL.value)
             return
         await websocket.accept(subprotocol=protocol)
-        connection = Connection(websocket=websocket, protocol=protocol)
+        connection = Connection(websocket=websocket, protocol=protocol, asgi_send=send)
         sender = asyncio.create_task(self._send_loop(connection))
         timers: list[asyncio.Handle | asyncio.Task[None]] = []
         try:
@@ -145,7 +93,9 @@ class GraphQLWebSocket:
     async def _send_loop(self, connection: Connection) -> None:
         websocket = connection.websocket
         while (frame := await connection.outbox.get()) is not None:
+            connection.sending = True
             await websocket.send_text(frame)
+            connection.sending = False
         code, reason = connection.closing or (1000, "")
         with contextlib.suppress(Exception):
             await websocket.close(code, reason)
@@ -294,6 +244,9 @@ class GraphQLWebSocket:
             }
             connection.send(wsp.error_frame(protocol, op_id, [bad_cursor]))
             return
+        if live_field.prepare is not None:
+            async with self._runtime().sessionmaker() as session:
+                subscription.state = await live_field.prepare(session, viewer)
         connection.subscriptions[op_id] = subscription
         hub = self._hub()
         live_from = hub.cursor(viewer.organisation_id)
@@ -328,7 +281,9 @@ class GraphQLWebSocket:
             ).all()
         for row in rows:
             event = LiveEvent.from_row(row)
-            if subscription.live_field.accepts(event, subscription.arguments, viewer):
+            if subscription.live_field.accepts(
+                event, subscription.arguments, viewer, subscription.state
+            ):
                 payload = await render(self.live, subscription, event)
                 subscription.connection.send_next(subscription, payload)
             subscription.last_id = event.id
@@ -385,4 +340,4 @@ async def _keep_alive(connection: Connection) -> None:
         await asyncio.sleep(KEEP_ALIVE)
 
 
-__all__ = ["Connection", "GraphQLWebSocket"]
+__all__ = ["GraphQLWebSocket"]

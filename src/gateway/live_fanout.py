@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -30,28 +30,40 @@ from graphql import (
 )
 from graphql.language import FieldNode
 from graphql.utilities import TypeInfoVisitor
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
 from gateway.auth.event_access import LiveScope, event_visible
 from gateway.auth.viewer import Viewer
 from gateway.graphql_http import mask_errors, new_request_id
 from gateway.live_hub import LiveEvent
+from gateway.ws_fastpath import encode_text_frame
+from gateway.ws_protocol import next_frame
 
 if TYPE_CHECKING:
-    from gateway.graphql_ws import Connection
+    from gateway.ws_connection import Connection
 
 log = logging.getLogger(__name__)
 
 BUFFER_LIMIT = 1000
 
 
+Accepts = Callable[[LiveEvent, Mapping[str, Any], Viewer, Any], bool]
+Prepare = Callable[[AsyncSession, Viewer], Awaitable[Any]]
+
+
 @dataclass(frozen=True)
 class LiveField:
-    """How one root subscription field follows events."""
+    """How one root subscription field follows events.
+
+    `accepts(event, arguments, viewer, state)` filters beyond visibility; `state` is what
+    `prepare` loaded once when the subscription started (e.g. the viewer's settings).
+    """
 
     kinds: frozenset[str]
     root: Callable[[LiveEvent], Any]
-    accepts: Callable[[LiveEvent, Mapping[str, Any], Viewer], bool] = lambda _e, _a, _v: True
+    accepts: Accepts = lambda _event, _arguments, _viewer, _state: True
+    prepare: Prepare | None = None
 
 
 class ContextFactory(Protocol):
@@ -81,6 +93,7 @@ class LiveSubscription:
     live_field: LiveField
     arguments: dict[str, Any]
     group_key: tuple[Any, ...]
+    state: Any = None
     last_id: int = 0
     catching_up: bool = True
     buffer: list[LiveEvent] = field(default_factory=list)
@@ -96,7 +109,7 @@ class LiveSubscription:
             event.id > self.last_id
             and event.kind in self.live_field.kinds
             and event_visible(event, scope)
-            and self.live_field.accepts(event, self.arguments, self.viewer)
+            and self.live_field.accepts(event, self.arguments, self.viewer, self.state)
         )
 
 
@@ -195,9 +208,17 @@ async def fanout(
         except Exception:
             log.exception("rendering event %s failed", event.id)
             continue
+        # Frames differ only by protocol and operation id, and most clients use the same id.
+        frames: dict[tuple[str, str], tuple[str, bytes]] = {}
         for subscription in members:
             subscription.last_id = event.id
-            subscription.connection.send_next(subscription, payload)
+            connection = subscription.connection
+            key = (connection.protocol, subscription.id)
+            frame = frames.get(key)
+            if frame is None:
+                text = next_frame(connection.protocol, subscription.id, payload)
+                frame = frames[key] = (text, encode_text_frame(text))
+            await connection.deliver(*frame)
 
 
 def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:

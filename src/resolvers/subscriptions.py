@@ -13,13 +13,16 @@ from collections.abc import AsyncGenerator, Mapping
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.auth.viewer import Viewer
 from gateway.ids import pk_of
 from gateway.live_fanout import LiveField
 from gateway.live_hub import LiveEvent
 from gateway.models import Event
+from gateway.services.notifications import CATEGORY_OF_KIND, in_app_kinds, settings_of
 from resolvers.context import Info
-from resolvers.types.live import MessageAdded, NotificationEvent
+from resolvers.types.live import MessageAdded, NotificationEvent, RequestStatusChanged
 
 Cursor = Annotated[
     str | None,
@@ -55,6 +58,21 @@ class Subscription:
         raise NotImplementedError(NOT_HERE)
         yield  # pragma: no cover
 
+    @strawberry.subscription(
+        description="Status changes of requests (extra days, flex days) for your children."
+    )
+    async def request_status_changed(
+        self,
+        info: Info,
+        child_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this child's requests; all when left out."),
+        ] = None,
+        after: Cursor = None,
+    ) -> AsyncGenerator[RequestStatusChanged, None]:
+        raise NotImplementedError(NOT_HERE)
+        yield  # pragma: no cover
+
 
 def _row(event: LiveEvent) -> Event:
     """A detached `Event` for types that render rows of the events table."""
@@ -71,21 +89,42 @@ def _row(event: LiveEvent) -> Event:
     )
 
 
-def _in_thread(event: LiveEvent, arguments: Mapping[str, Any], _viewer: object) -> bool:
-    wanted = arguments.get("thread_id") or arguments.get("threadId")
+def _in_thread(
+    event: LiveEvent, arguments: Mapping[str, Any], _viewer: Viewer, _state: Any
+) -> bool:
+    wanted = arguments.get("threadId")
     if wanted is None:
         return True
     return pk_of(str(wanted), "Thread") == pk_of(str(event.payload.get("threadId", "")), "Thread")
 
 
-FEED_KINDS = frozenset(
-    {"message.added", "request.status_changed", "diary.added", "photo.added", "news.published"}
-)
+def _of_child(event: LiveEvent, arguments: Mapping[str, Any], _viewer: Viewer, _state: Any) -> bool:
+    wanted = arguments.get("childId")
+    return wanted is None or pk_of(str(wanted), "Child") == event.child_id
+
+
+async def _in_app_kinds(session: AsyncSession, viewer: Viewer) -> frozenset[str]:
+    return frozenset(in_app_kinds(await settings_of(session, viewer.account_id)))
+
+
+def _for_feed(event: LiveEvent, _arguments: Mapping[str, Any], viewer: Viewer, kinds: Any) -> bool:
+    """As in the feed: the categories switched on in the app, and not your own messages."""
+    return event.kind in kinds and event.payload.get("authorAccountId") != viewer.account_id
+
+
+FEED_KINDS = frozenset(CATEGORY_OF_KIND)
 
 LIVE_FIELDS: dict[str, LiveField] = {
     "notifications": LiveField(
         kinds=FEED_KINDS,
         root=lambda event: NotificationEvent.build(str(event.id), _row(event)),
+        accepts=_for_feed,
+        prepare=_in_app_kinds,
+    ),
+    "requestStatusChanged": LiveField(
+        kinds=frozenset({"request.status_changed"}),
+        root=lambda event: RequestStatusChanged.build(str(event.id), event.payload),
+        accepts=_of_child,
     ),
     "messageAdded": LiveField(
         kinds=frozenset({"message.added"}),
@@ -105,6 +144,30 @@ SHARED_FIELDS: dict[str, frozenset[str]] = {
     "Thread": frozenset({"id", "child", "group", "startedBy", "lastMessage"}),
     "Child": frozenset({"id", "firstName", "lastName", "name", "birthDate"}),
     "Group": frozenset({"id", "name", "capacity"}),
+    "RequestStatusChanged": frozenset({"cursor", "status", "previousStatus", "request"}),
+    "CareRequest": frozenset(
+        {
+            "id",
+            "kind",
+            "status",
+            "payment",
+            "comment",
+            "expiresAt",
+            "createdAt",
+            "decidedAt",
+            "decisionNote",
+            "decidedBy",
+            "createdBy",
+            "enteredByStaff",
+            "hours",
+            "child",
+            "group",
+            "days",
+        }
+    ),
+    "CareRequestDay": frozenset(
+        {"date", "startTime", "endTime", "hours", "creditedSwapHours", "slotName"}
+    ),
 }
 
 __all__ = ["LIVE_FIELDS", "SHARED_FIELDS", "Subscription"]

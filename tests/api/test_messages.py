@@ -196,6 +196,7 @@ async def test_sending_records_an_event_for_the_child_and_group(
     assert json.loads(events[0].payload) == {
         "threadId": payload["thread"]["id"],
         "messageId": payload["message"]["id"],
+        "authorAccountId": world.people["anna"].account_id,
     }
     assert events[0].created_at == clock.now
 

@@ -11,7 +11,9 @@ from gateway.events import Audience
 from gateway.models import Account
 from gateway.services.accounts import issue_token
 from tests.builders import World
-from tests.support import GraphQLClient, RunningServer
+from gateway.app import create_app
+from gateway.settings import Settings
+from tests.support import FrozenClock, GraphQLClient, RunningServer, run_server
 from tests.ws_client import LEGACY, TRANSPORT, ws_connect
 
 SEND = """
@@ -179,3 +181,58 @@ async def test_queries_run_over_the_socket_too(server: RunningServer, world: Wor
 
         assert await anna.next_data() == {"me": {"email": "anna@example.nl"}}
         assert await anna.receive() == {"type": "complete", "id": "q"}
+
+
+async def test_the_live_feed_follows_the_in_app_settings(
+    gql: GraphQLClient, server: RunningServer, world: World
+) -> None:
+    settings = {"category": "MESSAGES", "channel": "IN_APP", "enabled": False}
+    await gql.data(
+        "mutation($input: UpdateNotificationSettingsInput!) "
+        "{ updateNotificationSettings(input: $input) { errors { code } } }",
+        {"input": {"settings": [settings]}},
+        token=world.token("anna"),
+    )
+    async with ws_connect(server.url) as anna, ws_connect(server.url) as bram:
+        for client, name in ((anna, "anna"), (bram, "bram")):
+            await client.init(world.token(name))
+            await client.subscribe("feed", FEED)
+
+        await send(gql, world, "sita", "Bo heeft gegeten", childId=world.gid("Child", "bo"))
+        await news_for(server, world, "zon")
+
+        assert (await bram.next_data())["notifications"]["notification"]["kind"] == "MESSAGE_ADDED"
+        assert (await anna.next_data())["notifications"]["notification"]["kind"] == "NEWS_PUBLISHED"
+
+
+async def test_the_live_feed_leaves_out_your_own_messages(
+    gql: GraphQLClient, server: RunningServer, world: World
+) -> None:
+    async with ws_connect(server.url) as anna:
+        await anna.init(world.token("anna"))
+        await anna.subscribe("feed", FEED)
+
+        await send(gql, world, "anna", "Bo komt later", childId=world.gid("Child", "bo"))
+        await news_for(server, world, "zon")
+
+        assert (await anna.next_data())["notifications"]["notification"]["kind"] == "NEWS_PUBLISHED"
+
+
+async def test_delivery_works_under_another_websocket_implementation(
+    gql: GraphQLClient, settings: Settings, clock: FrozenClock, world: World
+) -> None:
+    # Not uvicorn's sans-I/O protocol: frames go the ordinary ASGI way, not pre-encoded.
+    app = create_app(settings, clock=clock, background_tasks=False)
+    async with run_server(app, clock, ws="wsproto") as other, ws_connect(other.url) as anna:
+        await anna.init(world.token("anna"))
+        await anna.subscribe("1", MESSAGES)
+        data = await gql.data(
+            SEND, {"input": {"body": "Via elders", "childId": world.gid("Child", "bo")}},
+            token=world.token("sita"),
+        )  # fmt: skip
+        # Written through the shared server; this one reads it when woken.
+        other.app.state.hub.resync_all()
+        received = await anna.next_data()
+
+    assert data["sendMessage"]["errors"] == []
+    assert received["messageAdded"]["message"]["body"] == "Via elders"

@@ -108,6 +108,8 @@ async def _write(
         {
             "threadId": to_global_id("Thread", thread.id),
             "messageId": to_global_id("Message", message.id),
+            # Lets the live feed leave out your own messages without a query per event.
+            "authorAccountId": viewer.account_id,
         },
         now,
     )

@@ -9,6 +9,7 @@ import strawberry
 from gateway import models
 from gateway.ids import pk_of
 from resolvers.context import Info
+from resolvers.types.care import CareRequest, RequestStatus
 from resolvers.types.messages import Message, Thread
 from resolvers.types.notifications import Notification
 
@@ -47,3 +48,31 @@ class MessageAdded:
         pk = pk_of(str(self.payload.get("threadId", "")), "Thread")
         row = await info.context.loaders.threads_by_id.load(pk) if pk else None
         return Thread.from_model(row) if row else None
+
+
+@strawberry.type(description="A request of yours changed status (approved, rejected, lapsed …).")
+class RequestStatusChanged:
+    cursor: str = strawberry.field(
+        description="Pass as `after` when subscribing again to continue after this change."
+    )
+    status: RequestStatus = strawberry.field(description="The status it has now.")
+    previous_status: RequestStatus | None = strawberry.field(
+        description="The status it had before; null when the request was just submitted."
+    )
+    payload: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def build(cls, cursor: str, payload: dict[str, Any]) -> RequestStatusChanged:
+        previous = payload.get("previousStatus")
+        return cls(
+            cursor=cursor,
+            status=RequestStatus[str(payload["status"])],
+            previous_status=RequestStatus[str(previous)] if previous else None,
+            payload=payload,
+        )
+
+    @strawberry.field(description="The request, as it is now.")
+    async def request(self, info: Info) -> CareRequest | None:
+        pk = pk_of(str(self.payload.get("requestId", "")), "CareRequest")
+        row = await info.context.loaders.care_requests_by_id.load(pk) if pk else None
+        return CareRequest.from_model(row) if row else None
