@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from gateway import events
+from gateway.app import create_app
 from gateway.events import Audience
 from gateway.models import Account
 from gateway.services.accounts import issue_token
-from tests.builders import World
-from gateway.app import create_app
 from gateway.settings import Settings
+from tests.builders import World
 from tests.support import FrozenClock, GraphQLClient, RunningServer, run_server
 from tests.ws_client import LEGACY, TRANSPORT, ws_connect
 
