@@ -158,6 +158,13 @@ class GraphQLWebSocket:
             connection.close(*wsp.Close.FORBIDDEN.value)
             return
         connection.viewer, connection.scope = viewer, scope
+
+        async def reload_scope() -> None:
+            now = runtime.clock()
+            async with runtime.sessionmaker() as session:
+                connection.scope = await load_scope(session, viewer, viewer.today(now), now)
+
+        connection.reload_scope = reload_scope
         await self._hub().register(connection)
         connection.send(wsp.ack(connection.protocol))
         loop = asyncio.get_running_loop()

@@ -188,7 +188,7 @@ async def fanout(
     for connection in connections:
         if connection.handle_session_event(event):
             continue
-        scope = connection.scope
+        scope = connection.current_scope(event.created_at)
         if scope is None:
             continue
         for subscription in connection.subscriptions.values():

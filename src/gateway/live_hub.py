@@ -146,6 +146,9 @@ class LiveHub:
         """The last event id delivered for the organisation: live listeners get what follows."""
         return self._cursor.get(organisation_id, 0)
 
+    def listeners_of(self, organisation_id: int) -> list[Listener]:
+        return list(self._listeners.get(organisation_id, ()))
+
     def listener_count(self) -> int:
         return sum(len(group) for group in self._listeners.values())
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
+from datetime import datetime, timedelta
 
 from starlette.types import Send
 from starlette.websockets import WebSocket
@@ -18,6 +21,7 @@ from gateway.live_hub import LiveEvent
 from gateway.ws_fastpath import write_frame
 
 OUTBOX_LIMIT = 1000
+SCOPE_TTL = timedelta(minutes=5)
 # 1013 "try again later": the client reconnects and resumes from its cursor.
 TOO_FAR_BEHIND = (1013, "Too far behind; reconnect with your cursor")
 
@@ -30,6 +34,9 @@ class Connection:
     protocol: str
     viewer: Viewer | None = None
     scope: LiveScope | None = None
+    # Reloads `scope`; set once the connection is authenticated.
+    reload_scope: Callable[[], Coroutine[Any, Any, None]] | None = None
+    reloading: asyncio.Task[None] | None = None
     subscriptions: dict[str, LiveSubscription] = field(default_factory=dict)
     outbox: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
     closing: tuple[int, str] | None = None
@@ -79,6 +86,22 @@ class Connection:
             self.closing = (code, reason)
             with contextlib.suppress(asyncio.QueueFull):
                 self.outbox.put_nowait(None)
+
+    def current_scope(self, now: datetime) -> LiveScope | None:
+        """The scope to judge events by; starts a reload in the background once it is old.
+
+        Children join and leave groups while a socket stays open; a scope older than
+        `SCOPE_TTL` is reloaded, so what a viewer may see follows within that time.
+        """
+        scope = self.scope
+        stale = scope is not None and now - scope.loaded_at > SCOPE_TTL
+        if stale and self.reload_scope is not None and self.reloading is None:
+            self.reloading = asyncio.create_task(self.reload_scope())
+            self.reloading.add_done_callback(self._reloaded)
+        return scope
+
+    def _reloaded(self, _task: asyncio.Task[None]) -> None:
+        self.reloading = None
 
     def handle_session_event(self, event: LiveEvent) -> bool:
         """Close on a logout of this session; True when the event was about sessions."""

@@ -10,11 +10,16 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
+import pytest
+
 from gateway import events
 from gateway.events import Audience
 from tests.builders import World
 from tests.support import RunningServer
 from tests.ws_client import WsClient, ws_connect
+
+# Memory of the fan-out does not depend on the database; one backend keeps the suite short.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 FEED = "subscription { notifications { cursor notification { kind child { name } } } }"
 WARM_UP = 200

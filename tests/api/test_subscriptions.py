@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete
 
 from gateway import events
 from gateway.app import create_app
 from gateway.events import Audience
-from gateway.models import Account
+from gateway.models import Account, StaffGroup
 from gateway.services.accounts import issue_token
 from gateway.settings import Settings
 from tests.builders import World
@@ -236,3 +237,30 @@ async def test_delivery_works_under_another_websocket_implementation(
 
     assert data["sendMessage"]["errors"] == []
     assert received["messageAdded"]["message"]["body"] == "Via elders"
+
+
+async def test_a_staff_member_moved_out_of_a_group_stops_hearing_of_it(
+    gql: GraphQLClient, server: RunningServer, world: World, clock: FrozenClock
+) -> None:
+    bo = world.gid("Child", "bo")
+    async with ws_connect(server.url) as sita:
+        await sita.init(world.token("sita"))
+        await sita.subscribe("1", MESSAGES)
+        async with world.db.sessionmaker() as session:
+            await session.execute(delete(StaffGroup))
+            await session.commit()
+        clock.advance(timedelta(minutes=6))
+
+        # Judged by the old scope, so delivered; but loaded fresh, so its content is not shown.
+        await send(gql, world, "anna", "al verborgen", childId=bo)
+        assert (await sita.next_data())["messageAdded"]["message"] is None
+        [connection] = server.app.state.hub.listeners_of(world.ids["zon"])
+        if connection.reloading is not None:
+            await connection.reloading
+        await send(gql, world, "anna", "niet meer", childId=bo)
+        await news_for(server, world, "zon")
+        await sita.subscribe("feed", FEED)
+        await news_for(server, world, "zon")
+
+        first = await sita.next_data()
+        assert "notifications" in first  # the message about Bo was not delivered
