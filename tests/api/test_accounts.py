@@ -196,3 +196,14 @@ async def test_empty_and_oversized_login_fields_are_refused(
     assert data["login"]["errors"][0]["field"] == ["input", field]
     assert await db.count("login_throttles") == 0
     assert await db.count("access_tokens") == len(world.people) - 1
+
+
+async def test_staff_log_in_the_same_way(gql: GraphQLClient, world: World) -> None:
+    data = await gql.data(LOGIN, login_input(email="sita@zon.example"))
+
+    assert data["login"]["errors"] == []
+    assert data["login"]["account"] == {"email": "sita@zon.example", "role": "STAFF"}
+    me = await gql.data(
+        "{ me { staffMember { name groups { name } } } }", token=data["login"]["token"]
+    )
+    assert me == {"me": {"staffMember": {"name": "Sita Staff", "groups": [{"name": "Dolfijnen"}]}}}
