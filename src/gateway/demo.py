@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.passwords import hash_password
 from gateway.demo_messages import seed_demo_messages
+from gateway.domain import SwapPolicy, valid_until
 from gateway.models import (
     Account,
     CareType,
@@ -34,6 +35,7 @@ from gateway.models import (
     Role,
     StaffGroup,
     StaffMember,
+    SwapCredit,
 )
 
 DEMO_DOMAIN = "demo.ouderportaal.nl"
@@ -241,6 +243,7 @@ async def seed_demo(session: AsyncSession, today: date, now: datetime) -> bool:
 
     guardians: list[Guardian] = []
     last_parents: list[Guardian] = []
+    first_child_ids: list[int] = []
     for index in range(CHILDREN):
         family = (
             index // 2 if index < 8 else index - 4
@@ -283,6 +286,7 @@ async def seed_demo(session: AsyncSession, today: date, now: datetime) -> bool:
         session.add(child)
         await session.flush()
         last_parents = parents
+        first_child_ids.append(child.id)
         session.add_all(Guardianship(child_id=child.id, guardian_id=p.id) for p in parents)
         await _place(session, rng, child, groups[index % len(groups)], index, today)
         _consents(session, rng, child, index, now, await _first_account(session, parents[0].id))
@@ -319,6 +323,20 @@ async def seed_demo(session: AsyncSession, today: date, now: datetime) -> bool:
     session.add(Guardianship(child_id=other_child.id, guardian_id=other_parent.id))
     await _place(session, rng, other_child, other_group, 0, today)
     await seed_demo_messages(session, org.id, today, now)
+    # Swap hours for the first family, so `swapHours` and paying with them can be tried.
+    for child_id, hours, days_ago in ((first_child_ids[0], 10, 14), (first_child_ids[1], 5, 40)):
+        earned = today - timedelta(days=days_ago)
+        session.add(
+            SwapCredit(
+                organisation_id=org.id,
+                child_id=child_id,
+                minutes=hours * 60,
+                earned_on=earned,
+                valid_until=valid_until(earned, SwapPolicy()),
+                remaining_minutes=hours * 60,
+                created_at=now,
+            )
+        )
     await session.commit()
     return True
 
