@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 from starlette.types import Send
 from starlette.websockets import WebSocket
