@@ -173,7 +173,7 @@ def _params(
     return GraphQLParams(query, operation_name, variables, extensions)
 
 
-def _depth(document: DocumentNode) -> int:
+def nesting_depth(document: DocumentNode) -> int:
     """The longest chain of nested fields in any operation, following fragment spreads."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -209,7 +209,7 @@ def operation_to_run(params: GraphQLParams, method: str) -> OperationDefinitionN
         raise RequestErrors(GraphQLError(f"The document exceeds {MAX_DOCUMENT_BYTES} bytes."))
     try:
         document = parse(params.query)
-        too_deep = _depth(document) > MAX_DEPTH
+        too_deep = nesting_depth(document) > MAX_DEPTH
     except GraphQLError as error:
         raise RequestErrors(error) from None
     except RecursionError:  # a very long chain of fragment spreads

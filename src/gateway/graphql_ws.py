@@ -34,6 +34,7 @@ from gateway import ws_protocol as wsp
 from gateway.auth.event_access import event_visible_clause, load_scope
 from gateway.auth.viewer import bearer_token, viewer_for_token
 from gateway.graphql_http import new_request_id
+from gateway.graphql_http_negotiation import MAX_DEPTH, MAX_DOCUMENT_BYTES, nesting_depth
 from gateway.live_fanout import (
     LiveSchema,
     LiveSubscription,
@@ -178,17 +179,27 @@ class GraphQLWebSocket:
     def _document(self, query: str) -> DocumentNode | list[GraphQLError]:
         cached = self._documents.get(query)
         if cached is None:
-            try:
-                document = parse(query)
-            except GraphQLError as error:
-                cached = [error]
-            else:
-                errors = validate(self.live.schema, document)
-                cached = errors or document
-            if len(self._documents) > 512:
-                self._documents.clear()
-            self._documents[query] = cached
+            cached = self._checked(query)
+            if len(query) <= 10_000:  # clients send the same few documents; keep those
+                if len(self._documents) > 512:
+                    self._documents.clear()
+                self._documents[query] = cached
         return cached
+
+    def _checked(self, query: str) -> DocumentNode | list[GraphQLError]:
+        """Parsed and validated, within the same size and depth limits as over HTTP."""
+        if len(query.encode()) > MAX_DOCUMENT_BYTES:
+            return [GraphQLError(f"The document exceeds {MAX_DOCUMENT_BYTES} bytes.")]
+        try:
+            document = parse(query)
+            too_deep = nesting_depth(document) > MAX_DEPTH
+        except GraphQLError as error:
+            return [error]
+        except RecursionError:
+            too_deep = True
+        if too_deep:
+            return [GraphQLError(f"The document nests fields more than {MAX_DEPTH} levels deep.")]
+        return validate(self.live.schema, document) or document
 
     async def _subscribe(self, connection: Connection, op_id: str, payload: Any) -> None:
         protocol = connection.protocol

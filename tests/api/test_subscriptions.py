@@ -264,3 +264,17 @@ async def test_a_staff_member_moved_out_of_a_group_stops_hearing_of_it(
 
         first = await sita.next_data()
         assert "notifications" in first  # the message about Bo was not delivered
+
+
+async def test_documents_over_the_socket_have_the_http_limits(
+    server: RunningServer, world: World
+) -> None:
+    deep = "{ me { " + "guardian { children { " * 8 + "name" + " } }" * 8 + " } }"
+    async with ws_connect(server.url) as anna:
+        await anna.init(world.token("anna"))
+        await anna.subscribe("deep", deep)
+        refused = await anna.receive()
+
+    assert refused["type"] == "error"
+    assert refused["id"] == "deep"
+    assert refused["payload"][0]["message"] == "The document nests fields more than 15 levels deep."
