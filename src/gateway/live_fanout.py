@@ -147,6 +147,7 @@ def group_key(
         operation_name,
         encoded,
         viewer.organisation_id,
+        viewer.role,  # guardians and staff may see different things of the same object
         None if independent else viewer.account_id,
     )
 

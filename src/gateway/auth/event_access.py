@@ -87,8 +87,10 @@ def event_visible(event: EventAudience, scope: LiveScope) -> bool:
     if event.account_id is not None:
         return event.account_id == scope.account_id
     if event.child_id is not None:
-        if scope.is_staff and event.group_id is not None:
-            return event.group_id in scope.groups
+        # About a child in a group (a message thread): staff of that group, while the child is
+        # theirs to see, like the thread itself.
+        if scope.is_staff and event.group_id is not None and event.group_id not in scope.groups:
+            return False
         return event.child_id in scope.children
     if event.group_id is not None:
         return event.group_id in scope.groups
@@ -104,9 +106,7 @@ def event_visible_clause(viewer: Viewer | None, today: date) -> ColumnElement[bo
     children = Event.child_id.in_(visible_child_ids(viewer, today))
     groups = Event.group_id.in_(_group_ids(viewer, today))
     about_child = (
-        or_(and_(Event.group_id.is_not(None), groups), and_(Event.group_id.is_(None), children))
-        if viewer.is_staff
-        else children
+        and_(children, or_(Event.group_id.is_(None), groups)) if viewer.is_staff else children
     )
     no_account = Event.account_id.is_(None)
     no_child = Event.child_id.is_(None)
