@@ -65,10 +65,10 @@ class Connection:
         """
         send = self.asgi_send
         queued = self.sending or not self.outbox.empty() or self.closing is not None
+        if send is not None and not queued and write_frame(send, encoded):
+            return  # the common case; `write_frame` checks writability itself
         if send is None or queued or not _writable(send):
             self.send(frame)
-            return
-        if write_frame(send, encoded):
             return
         try:
             await send({"type": "websocket.send", "text": frame})

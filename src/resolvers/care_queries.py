@@ -15,7 +15,6 @@ from gateway.services import agenda as agenda_service
 from gateway.services import slots
 from loaders.care import RequestFilter, requests_page
 from resolvers.context import Info
-from resolvers.queries import After, First, page_arguments
 from resolvers.types.care import (
     Agenda,
     AgendaDay,
@@ -25,7 +24,7 @@ from resolvers.types.care import (
     RequestStatus,
 )
 from resolvers.types.children import Child
-from resolvers.types.node import Connection
+from resolvers.types.node import After, Connection, First, page_arguments
 
 ChildId = Annotated[strawberry.ID, strawberry.argument(description="The child's global ID.")]
 

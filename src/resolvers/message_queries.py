@@ -11,8 +11,8 @@ from gateway.services.notifications import in_app_kinds
 from loaders.messages import threads_page
 from loaders.notifications import notifications_page
 from resolvers.context import Info
-from resolvers.types.messages import After, First, Thread, page_arguments
-from resolvers.types.node import Connection
+from resolvers.types.messages import Thread
+from resolvers.types.node import After, Connection, First, page_arguments
 from resolvers.types.notifications import (
     Notification,
     NotificationConnection,

@@ -7,29 +7,14 @@ from typing import Annotated
 
 import strawberry
 
-from gateway.errors import DomainError, ErrorCode, PublicError
+from gateway.errors import ErrorCode, PublicError
 from gateway.ids import pk_of
-from gateway.pagination import PageRequest, page_request
 from loaders.children import children_page
 from resolvers.context import Info
 from resolvers.nodes import MAX_NODES, resolve_node
 from resolvers.types.children import Child
-from resolvers.types.node import Connection, Node
+from resolvers.types.node import After, Connection, First, Node, page_arguments
 from resolvers.types.people import Account
-
-First = Annotated[
-    int | None, strawberry.argument(description="Page size, at most 100; default 20.")
-]
-After = Annotated[
-    str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
-]
-
-
-def page_arguments(first: int | None, after: str | None, arity: int) -> PageRequest:
-    try:
-        return page_request(first, after, arity)
-    except DomainError as error:
-        raise PublicError(ErrorCode.INVALID_INPUT, error.message) from None
 
 
 @strawberry.type(description="Accounts, children and any object by ID.")

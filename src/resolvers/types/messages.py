@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import strawberry
 
 from gateway import models
-from gateway.errors import DomainError, ErrorCode, PublicError
 from gateway.ids import to_global_id
-from gateway.pagination import PageRequest, page_request
 from loaders.messages import Author, message_page_key
 from resolvers.context import Info
 from resolvers.types.children import Child
-from resolvers.types.node import Connection, Node
+from resolvers.types.node import After, Connection, First, Node, page_arguments
 from resolvers.types.organisation import Group
 from resolvers.types.people import Role
-
-First = Annotated[
-    int | None, strawberry.argument(description="Page size, at most 100; default 20.")
-]
-After = Annotated[
-    str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
-]
-
-
-def page_arguments(first: int | None, after: str | None, arity: int) -> PageRequest:
-    """Like `resolvers.queries.page_arguments`; repeated here because that module imports us."""
-    try:
-        return page_request(first, after, arity)
-    except DomainError as error:
-        raise PublicError(ErrorCode.INVALID_INPUT, error.message) from None
 
 
 @strawberry.type(description="Who wrote a message: a name and a role, never contact details.")

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
-from gateway.pagination import Page
+from gateway.errors import DomainError, ErrorCode, PublicError
+from gateway.pagination import Page, PageRequest, page_request
 
 NodeT = TypeVar("NodeT")
+
+First = Annotated[
+    int | None, strawberry.argument(description="Page size, at most 100; default 20.")
+]
+After = Annotated[
+    str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
+]
+
+
+def page_arguments(first: int | None, after: str | None, arity: int) -> PageRequest:
+    """`first`/`after` checked; a bad value is the client's error, not an empty page."""
+    try:
+        return page_request(first, after, arity)
+    except DomainError as error:
+        raise PublicError(ErrorCode.INVALID_INPUT, error.message) from None
 
 
 @strawberry.interface(
