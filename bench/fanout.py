@@ -33,9 +33,8 @@ import httpx
 import redis.asyncio as redis
 from raw_ws import RawClient, open_client  # bench/ is the script's folder
 
-from gateway import events
 from gateway.db import create_engine, create_sessionmaker
-from gateway.events import Audience
+from gateway.live import Audience, events
 from gateway.migrate import migrate
 from gateway.models import (
     Account,

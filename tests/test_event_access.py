@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from gateway import events
 from gateway.auth.event_access import event_visible, event_visible_clause, load_scope
 from gateway.auth.viewer import viewer_for_token
-from gateway.events import Audience
+from gateway.live import Audience, events
 from gateway.models import Event
 from tests.builders import World
 from tests.support import FrozenClock

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from gateway import events
-from gateway.events import Audience
+from gateway.live import Audience, events
 from gateway.models import Event
 from gateway.services.event_retention import prune_events
 from tests.builders import World

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gateway.mail import (
+from gateway.mail.mailer import (
     Mail,
     MailError,
     OutboxMailer,
@@ -18,7 +18,7 @@ from gateway.mail import (
     mailer_from_url,
     read_outbox,
 )
-from gateway.mail_templates import activation_mail, dutch_datetime
+from gateway.mail.templates import activation_mail, dutch_datetime
 from tests import smtp
 from tests.smtp import SmtpServer, free_port
 

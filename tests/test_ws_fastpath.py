@@ -6,7 +6,7 @@ import pytest
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from gateway.ws_fastpath import encode_text_frame, write_frame
+from gateway.web.ws_fastpath import encode_text_frame, write_frame
 
 
 @pytest.mark.parametrize("length", [0, 1, 125, 126, 65_535, 65_536, 200_000])

@@ -22,17 +22,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
-from gateway.graphql_http import GraphQLHTTP
-from gateway.graphql_ws import GraphQLWebSocket
-from gateway.live_fanout import fanout
-from gateway.live_hub import LiveHub
+from gateway.live import LiveHub, PubSub
+from gateway.live.fanout import fanout
 from gateway.mail import Mailer, mailer_from_url
-from gateway.pubsub import PubSub
 from gateway.runtime import Runtime
 from gateway.services.activation import send_due_activations
 from gateway.services.event_retention import prune_events_periodically
 from gateway.services.expiry import expire_requests_periodically
 from gateway.settings import Settings, get_settings
+from gateway.web import GraphQLHTTP, GraphQLWebSocket
 
 log = logging.getLogger(__name__)
 

@@ -72,7 +72,7 @@ async def _send_activations(settings: Settings) -> int:
 
 async def _expire_requests(settings: Settings) -> int:
     from gateway.clock import system_clock
-    from gateway.events import NoLivePublisher
+    from gateway.live import NoLivePublisher
     from gateway.services.expiry import expire_due_requests
 
     engine, sessionmaker = _session_scope(settings)

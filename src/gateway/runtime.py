@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.clock import Clock
-from gateway.events import EventPublisher, NoLivePublisher
+from gateway.live import EventPublisher, NoLivePublisher
 from gateway.mail import Mailer
 from gateway.services.activation import ActivationSettings
 from gateway.services.throttle import ThrottlePolicy

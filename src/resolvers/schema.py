@@ -11,8 +11,8 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from gateway.graphql_http import MaskUnexpectedErrors
-from gateway.live_fanout import LiveSchema
+from gateway.live import LiveSchema
+from gateway.masking import MaskUnexpectedErrors
 from resolvers.care_queries import CareQuery
 from resolvers.context import context_for_viewer
 from resolvers.message_queries import MessageQuery
@@ -77,7 +77,7 @@ schema = build_schema()
 
 
 def live_schema() -> LiveSchema:
-    """What `gateway.graphql_ws` needs to serve subscriptions of this schema."""
+    """What `gateway.web.graphql_ws` needs to serve subscriptions of this schema."""
     return LiveSchema(
         schema=schema._schema,
         fields=LIVE_FIELDS,

@@ -1,7 +1,7 @@
 """Root subscription fields, and how each follows the event log.
 
 The fields are declared here for the schema (types, arguments, descriptions); they are served
-by `gateway.graphql_ws`, which executes a field's selection once per event with the value built
+by `gateway.web.graphql_ws`, which executes a field's selection once per event with the value built
 by `LIVE_FIELDS[name].root` as its root value. Strawberry's own subscribe path is not used: it
 would run every subscriber's selection separately.
 """
@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.viewer import Viewer
 from gateway.ids import pk_of
-from gateway.live_fanout import LiveField
-from gateway.live_hub import LiveEvent
+from gateway.live import LiveEvent, LiveField
 from gateway.models import Event
 from gateway.services.notifications import CATEGORY_OF_KIND, in_app_kinds, settings_of
 from resolvers.context import Info

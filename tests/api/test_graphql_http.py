@@ -23,7 +23,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from gateway.errors import ErrorCode, PublicError
-from gateway.graphql_http import GraphQLHTTP, MaskUnexpectedErrors
+from gateway.masking import MaskUnexpectedErrors
+from gateway.web import GraphQLHTTP
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MODERN = {"Accept": GRAPHQL_RESPONSE}

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from gateway import events
-from gateway.events import Audience
+from gateway.live import Audience, events
 from tests.api.messaging import send, start
 from tests.builders import World
 from tests.support import Database, FrozenClock, GraphQLClient

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from gateway.app import create_app
-from gateway.events import NoLivePublisher
 from gateway.ids import to_global_id
+from gateway.live import NoLivePublisher
 from gateway.models import CareRequest, Event, SwapCredit
 from gateway.services.expiry import expire_due_requests
 from gateway.settings import Settings

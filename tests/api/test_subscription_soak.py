@@ -12,8 +12,7 @@ import tracemalloc
 
 import pytest
 
-from gateway import events
-from gateway.events import Audience
+from gateway.live import Audience, events
 from tests.builders import World
 from tests.support import RunningServer
 from tests.ws_client import WsClient, ws_connect

@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete
 
-from gateway import events
 from gateway.app import create_app
-from gateway.events import Audience
+from gateway.live import Audience, events
 from gateway.models import Account, StaffGroup
 from gateway.services.accounts import issue_token
 from gateway.settings import Settings

@@ -1,4 +1,4 @@
-"""gateway.pubsub against a real redis-server of the test's own, and the same core over memory://."""
+"""gateway.live.pubsub against a real redis-server of the test's own, and the same core over memory://."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from broadcaster import Broadcast
 from redis.asyncio import Redis
 
-from gateway.pubsub import PubSub, PubSubUnavailable, Subscription
+from gateway.live.pubsub import PubSub, PubSubUnavailable, Subscription
 from tests.redis_server import RedisServer, free_port, redis_server_fixture  # noqa: F401  (fixture)
 
 TIMEOUT = 5.0  # seconds; only ever reached when a test fails

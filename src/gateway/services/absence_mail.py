@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.viewer import Viewer
 from gateway.mail import Mail, Mailer
-from gateway.mail_templates_care import CancelledCare, absence_confirmation_mail
+from gateway.mail.templates_care import CancelledCare, absence_confirmation_mail
 from gateway.models import Account, Child, Guardian, Guardianship, Organisation
 from gateway.services.care_requests import NewRequest
 

@@ -29,7 +29,7 @@ from gateway.domain import (
     valid_until,
 )
 from gateway.errors import DomainError, ErrorCode
-from gateway.events import EventPublisher
+from gateway.live import EventPublisher
 from gateway.mail import Mailer
 from gateway.models import CareRequest, CareRequestDay, Organisation, RequestKind, SwapCredit
 from gateway.services import swap_hours

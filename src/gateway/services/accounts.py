@@ -8,12 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import events
 from gateway.auth.passwords import MAX_LENGTH, verify_password
 from gateway.auth.tokens import ACCESS_PREFIX, new_token, token_hash
 from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
-from gateway.events import SESSION_REVOKED, Audience, EventPublisher
+from gateway.live import SESSION_REVOKED, Audience, EventPublisher, events
 from gateway.models import AccessToken, Account, Organisation
 from gateway.services import throttle
 

@@ -15,7 +15,7 @@ from gateway.auth.passwords import check_password_rules, hash_password
 from gateway.auth.tokens import ACTIVATION_PREFIX, new_token, token_hash
 from gateway.errors import DomainError, ErrorCode
 from gateway.mail import Mail, Mailer
-from gateway.mail_templates import activation_mail
+from gateway.mail.templates import activation_mail
 from gateway.models import (
     Account,
     ActivationToken,

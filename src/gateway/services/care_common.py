@@ -13,7 +13,6 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import events
 from gateway.auth import access
 from gateway.auth.viewer import Viewer
 from gateway.domain import (
@@ -27,6 +26,7 @@ from gateway.domain import (
 )
 from gateway.errors import DomainError, ErrorCode
 from gateway.ids import to_global_id
+from gateway.live import events
 from gateway.models import (
     CareRequest,
     Child,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.auth.viewer import Viewer
 from gateway.domain import RequestStatus
 from gateway.errors import DomainError, ErrorCode
-from gateway.events import EventPublisher
+from gateway.live import EventPublisher
 from gateway.models import CareRequest, CareRequestDay, Event, PaymentMethod, RequestKind
 from gateway.services.care_common import (
     MAX_COMMENT_LENGTH,

@@ -16,7 +16,7 @@ from gateway.auth import access
 from gateway.auth.viewer import Viewer
 from gateway.domain import InvalidTransition, RequestStatus, effective_status, transition
 from gateway.errors import DomainError, ErrorCode
-from gateway.events import EventPublisher
+from gateway.live import EventPublisher
 from gateway.models import (
     CareRequest,
     CareRequestDay,

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.domain import RequestStatus
-from gateway.events import EventPublisher
+from gateway.live import EventPublisher
 from gateway.models import CareRequest
 from gateway.services import swap_hours
 from gateway.services.care_common import lock_children, record_status

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.auth.viewer import Viewer
 from gateway.domain import DayClosed, DayInPast, RequestStatus, care_days, hours_between
 from gateway.errors import DomainError, ErrorCode
-from gateway.events import EventPublisher
+from gateway.live import EventPublisher
 from gateway.models import CareRequest, GroupSlot, PaymentMethod, RequestKind
 from gateway.services import swap_hours
 from gateway.services.care_common import (

@@ -28,7 +28,7 @@ from gateway.domain import (
     check_flex_booking,
 )
 from gateway.errors import DomainError, ErrorCode
-from gateway.events import EventPublisher
+from gateway.live import EventPublisher
 from gateway.models import (
     CareRequest,
     CareRequestDay,

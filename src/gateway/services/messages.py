@@ -14,11 +14,11 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import events
 from gateway.auth import access
 from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
 from gateway.ids import pk_of, to_global_id
+from gateway.live import events
 from gateway.models import Child, Event, Message, Placement, StaffGroup, Thread, ThreadRead
 from gateway.placements import PlacementStatus, current_placement, placement_status
 from gateway.services.message_text import clean_body, clean_key, clean_subject, invalid

@@ -1,4 +1,4 @@
-"""Redis backend for `gateway.pubsub`, replacing broadcaster 0.3.1's `RedisBackend`.
+"""Redis backend for `gateway.live.pubsub`, replacing broadcaster 0.3.1's `RedisBackend`.
 
 It keeps broadcaster's `BroadcastBackend` interface; every method had to change:
 
@@ -39,7 +39,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from gateway.pubsub import PubSubUnavailable
+from gateway.live.pubsub import PubSubUnavailable
 
 __all__ = ["RedisBackend"]
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.passwords import hash_password
-from gateway.demo_messages import seed_demo_messages
+from gateway.demo.messages import seed_demo_messages
 from gateway.domain import SwapPolicy, valid_until
 from gateway.models import (
     Account,

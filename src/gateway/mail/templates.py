@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from gateway.mail import Mail
+from gateway.mail.mailer import Mail
 
 # Written out rather than taken from strftime("%B"), which follows the process locale.
 DUTCH_MONTHS = (

@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import events
 from gateway.ids import to_global_id
+from gateway.live import events
 from gateway.models import (
     Account,
     Guardianship,

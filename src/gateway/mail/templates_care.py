@@ -8,8 +8,8 @@ from datetime import date, time
 from decimal import Decimal
 from html import escape
 
-from gateway.mail import Mail
-from gateway.mail_templates import DUTCH_MONTHS
+from gateway.mail.mailer import Mail
+from gateway.mail.templates import DUTCH_MONTHS
 
 DUTCH_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 

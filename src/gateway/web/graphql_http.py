@@ -11,26 +11,23 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
-from strawberry.extensions import SchemaExtension
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.types import ExecutionResult, StreamExecutionResult
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from gateway.errors import PublicError
-from gateway.graphql_http_negotiation import (
+from gateway.masking import INTERNAL, is_crash, masked, request_id_from
+from gateway.web.negotiation import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
     RequestErrors,
@@ -43,96 +40,7 @@ from gateway.graphql_http_negotiation import (
     params_from_query_string,
 )
 
-INTERNAL = "INTERNAL_SERVER_ERROR"
-_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
 access_log = logging.getLogger("gateway.http")
-error_log = logging.getLogger("gateway.errors")
-
-
-def new_request_id() -> str:
-    return uuid.uuid4().hex
-
-
-def _is_crash(error: GraphQLError) -> bool:
-    """Whether the error wraps an exception the client did not cause and must not see.
-
-    That is one raised in a resolver (the error has a path) or outside the document (no
-    location). An error located in the document without a path comes from validating it,
-    e.g. a custom scalar rejecting a literal with ValueError: that message is for the client.
-    """
-    original = error.original_error
-    if original is None or isinstance(original, GraphQLError | PublicError):
-        return False
-    return error.path is not None or not error.locations
-
-
-def _masked(error: GraphQLError, request_id: str) -> GraphQLError:
-    error_log.error(
-        "Unexpected error (reference %s) at %s",
-        request_id,
-        ".".join(map(str, error.path or ())) or "-",
-        exc_info=error.original_error,
-    )
-    return GraphQLError(
-        f"Unexpected error (reference {request_id})",
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        extensions={"code": INTERNAL, "requestId": request_id},
-    )
-
-
-def _with_code(error: GraphQLError) -> GraphQLError:
-    if isinstance(error.original_error, PublicError):
-        error.extensions = {**(error.extensions or {}), "code": error.original_error.code.value}
-    return error
-
-
-def mask_errors(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
-    """Each error as a client may see it: public ones with their code, others as a reference."""
-    return [_masked(e, request_id) if _is_crash(e) else _with_code(e) for e in errors]
-
-
-@runtime_checkable
-class _HasErrors(Protocol):
-    errors: list[GraphQLError] | None
-
-
-class MaskUnexpectedErrors(SchemaExtension):
-    """Show clients `PublicError`s with their code; replace other exceptions by a log reference.
-
-    Hooks into every operation and every streamed result (as Strawberry's `MaskErrors`
-    does), so subscriptions over WebSocket are masked exactly like HTTP responses.
-    """
-
-    def __init__(self) -> None:
-        self._streamed = False
-
-    def on_operation(self) -> Iterator[None]:
-        self._streamed = False
-        yield
-        if not self._streamed:  # streamed results were masked one by one already
-            result = self.execution_context.result
-            self._mask(getattr(result, "initial_result", result))
-
-    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
-        self._streamed = True
-        self._mask(result)
-        for part in (
-            *(getattr(result, "incremental", None) or ()),
-            *(getattr(result, "completed", None) or ()),
-        ):
-            self._mask(part)
-        yield
-
-    def _mask(self, result: object) -> None:
-        if not isinstance(result, _HasErrors) or not result.errors:
-            return
-        request_id = getattr(self.execution_context.context, "request_id", None)
-        request_id = request_id if isinstance(request_id, str) else "-"
-        result.errors = mask_errors(result.errors, request_id)
 
 
 @dataclass
@@ -163,10 +71,7 @@ class GraphQLHTTP:
             raise RuntimeError("GraphQLHTTP serves plain HTTP; route WebSockets elsewhere.")
         started = time.perf_counter()
         request = Request(scope, receive)
-        client_id = request.headers.get("x-request-id", "")
-        exchange = _Exchange(
-            client_id if _SANE_REQUEST_ID.fullmatch(client_id) else new_request_id()
-        )
+        exchange = _Exchange(request_id_from(request.headers.get("x-request-id")))
         try:
             response = await self._handle(request, exchange)
         except RequestRejected as rejection:
@@ -178,7 +83,7 @@ class GraphQLHTTP:
             _log_access(request, "disconnected", started, exchange)
             return
         except Exception as exc:
-            error = _masked(GraphQLError(str(exc), original_error=exc), exchange.request_id)
+            error = masked(GraphQLError(str(exc), original_error=exc), exchange.request_id)
             response = _errors(500, exchange, [error])
         response.headers["X-Request-ID"] = exchange.request_id
         response.headers["Vary"] = "Accept"
@@ -242,7 +147,7 @@ def _request_error_status(exchange: _Exchange) -> int:
 
 def _result_response(result: ExecutionResult, exchange: _Exchange) -> Response:
     # The schema extension masks crashes in resolvers; crashes in extension hooks escape it.
-    errors = [_masked(e, exchange.request_id) if _is_crash(e) else e for e in result.errors or []]
+    errors = [masked(e, exchange.request_id) if is_crash(e) else e for e in result.errors or []]
     body: dict[str, Any] = {}
     if result.data is not None or any(error.path for error in errors):
         status, body["data"] = 200, result.data

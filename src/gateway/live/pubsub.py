@@ -1,8 +1,8 @@
 """Process-wide publish/subscribe hub for realtime events, chosen by URL.
 
 `memory://` uses broadcaster's `MemoryBackend` as is; `redis://host:port/db` uses
-`gateway.pubsub_redis.RedisBackend`, a replacement for broadcaster's own Redis backend behind the
-same `BroadcastBackend` interface. The hub replaces broadcaster's `Broadcast` class, which with
+`gateway.live.pubsub_redis.RedisBackend`, a replacement for broadcaster's own Redis backend behind
+the same `BroadcastBackend` interface. The hub replaces broadcaster's `Broadcast` class, which with
 broadcaster 0.3.1 cannot be used on Redis:
 
 * Concurrent first subscribers overwrite each other: `Broadcast.subscribe` awaits the backend's
@@ -130,7 +130,7 @@ class PubSub:
             return MemoryBackend(url)
         if scheme in ("redis", "rediss"):
             # Imported here: redis-py is an optional dependency.
-            from gateway.pubsub_redis import RedisBackend
+            from gateway.live.pubsub_redis import RedisBackend
 
             return RedisBackend(
                 url, on_reconnect=self._reconnected, health_check_interval=health_check_interval

@@ -16,7 +16,8 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from graphql import (
     DocumentNode,
@@ -35,13 +36,8 @@ from starlette.requests import HTTPConnection
 
 from gateway.auth.event_access import LiveScope, event_visible
 from gateway.auth.viewer import Viewer
-from gateway.graphql_http import mask_errors, new_request_id
-from gateway.live_hub import LiveEvent
-from gateway.ws_fastpath import encode_text_frame
-from gateway.ws_protocol import next_frame
-
-if TYPE_CHECKING:
-    from gateway.ws_connection import Connection
+from gateway.live.hub import LiveEvent
+from gateway.masking import mask_errors, new_request_id
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +68,40 @@ class ContextFactory(Protocol):
     ) -> AbstractAsyncContextManager[Any]: ...
 
 
+class Subscriber(Protocol):
+    """What the fan-out needs of a socket: its subscriptions and somewhere to write frames.
+
+    The WebSocket edge implements it; the fan-out knows nothing of protocols or transports.
+    """
+
+    @property
+    def viewer(self) -> Viewer | None: ...
+
+    @property
+    def websocket(self) -> HTTPConnection: ...
+
+    @property
+    def protocol(self) -> str: ...
+
+    @property
+    def subscriptions(self) -> Mapping[str, LiveSubscription]: ...
+
+    def handle_session_event(self, event: LiveEvent) -> bool:
+        """Act on a session event (e.g. close on logout); True when the event was one."""
+
+    def current_scope(self, now: datetime) -> LiveScope | None:
+        """What the viewer may see, to judge events by; None while not yet known."""
+
+    def overflowed(self, subscription: LiveSubscription) -> None:
+        """The subscription's catch-up buffer is full."""
+
+    def encode_next(self, subscription_id: str, payload_json: str) -> tuple[str, bytes]:
+        """The protocol's `next` frame for a payload: as text and as wire bytes."""
+
+    async def deliver(self, frame: str, encoded: bytes) -> None:
+        """Write one frame (text and its pre-encoded wire form) to the socket."""
+
+
 @dataclass(frozen=True)
 class LiveSchema:
     """What the WebSocket endpoint needs from the GraphQL layer."""
@@ -85,7 +115,7 @@ class LiveSchema:
 
 @dataclass(eq=False)
 class LiveSubscription:
-    connection: Connection
+    connection: Subscriber
     id: str
     document: DocumentNode
     operation_name: str | None
@@ -180,7 +210,7 @@ def encode(result: ExecutionResult, request_id: str) -> str:
 async def fanout(
     live: LiveSchema,
     event: LiveEvent,
-    connections: Sequence[Connection],
+    connections: Sequence[Subscriber],
     *,
     share: bool = True,
 ) -> None:
@@ -217,8 +247,7 @@ async def fanout(
             key = (connection.protocol, subscription.id)
             frame = frames.get(key)
             if frame is None:
-                text = next_frame(connection.protocol, subscription.id, payload)
-                frame = frames[key] = (text, encode_text_frame(text))
+                frame = frames[key] = connection.encode_next(subscription.id, payload)
             await connection.deliver(*frame)
 
 

@@ -12,13 +12,11 @@ from typing import Any
 from starlette.types import Send
 from starlette.websockets import WebSocket
 
-from gateway import ws_protocol as wsp
 from gateway.auth.event_access import LiveScope
 from gateway.auth.viewer import Viewer
-from gateway.events import SESSION_REVOKED
-from gateway.live_fanout import LiveSubscription
-from gateway.live_hub import LiveEvent
-from gateway.ws_fastpath import write_frame
+from gateway.live import SESSION_REVOKED, LiveEvent, LiveSubscription
+from gateway.web import ws_protocol as wsp
+from gateway.web.ws_fastpath import encode_text_frame, write_frame
 
 OUTBOX_LIMIT = 1000
 SCOPE_TTL = timedelta(minutes=5)
@@ -74,6 +72,10 @@ class Connection:
             await send({"type": "websocket.send", "text": frame})
         except Exception:
             self.close(1011, "Send failed")
+
+    def encode_next(self, subscription_id: str, payload_json: str) -> tuple[str, bytes]:
+        text = wsp.next_frame(self.protocol, subscription_id, payload_json)
+        return text, encode_text_frame(text)
 
     def send_next(self, subscription: LiveSubscription, payload_json: str) -> None:
         self.send(wsp.next_frame(self.protocol, subscription.id, payload_json))

@@ -20,8 +20,8 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.live.pubsub import PubSub, PubSubUnavailable
 from gateway.models import Event
-from gateway.pubsub import PubSub, PubSubUnavailable
 
 log = logging.getLogger(__name__)
 

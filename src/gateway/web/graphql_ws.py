@@ -30,12 +30,10 @@ from sqlalchemy import select
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from gateway import ws_protocol as wsp
 from gateway.auth.event_access import event_visible_clause, load_scope
 from gateway.auth.viewer import bearer_token, viewer_for_token
-from gateway.graphql_http import new_request_id
-from gateway.graphql_http_negotiation import MAX_DEPTH, MAX_DOCUMENT_BYTES, nesting_depth
-from gateway.live_fanout import (
+from gateway.live import LiveEvent, LiveHub
+from gateway.live.fanout import (
     LiveSchema,
     LiveSubscription,
     encode,
@@ -44,10 +42,12 @@ from gateway.live_fanout import (
     render,
     viewer_independent,
 )
-from gateway.live_hub import LiveEvent, LiveHub
+from gateway.masking import new_request_id
 from gateway.models import Event
 from gateway.runtime import Runtime
-from gateway.ws_connection import Connection
+from gateway.web import ws_protocol as wsp
+from gateway.web.negotiation import MAX_DEPTH, MAX_DOCUMENT_BYTES, nesting_depth
+from gateway.web.ws_connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +271,7 @@ class GraphQLWebSocket:
         subscription.last_id = live_from
         if after is not None and after < live_from:
             subscription.last_id = after
-            await self._catch_up(subscription, after, live_from)
+            await self._catch_up(connection, subscription, after, live_from)
         subscription.catching_up = False
         for event in subscription.buffer:
             if event.id > subscription.last_id:
@@ -279,7 +279,9 @@ class GraphQLWebSocket:
                 connection.send_next(subscription, await render(self.live, subscription, event))
         subscription.buffer.clear()
 
-    async def _catch_up(self, subscription: LiveSubscription, after: int, upto: int) -> None:
+    async def _catch_up(
+        self, connection: Connection, subscription: LiveSubscription, after: int, upto: int
+    ) -> None:
         viewer = subscription.viewer
         runtime = self._runtime()
         now = runtime.clock()
@@ -303,7 +305,7 @@ class GraphQLWebSocket:
                 event, subscription.arguments, viewer, subscription.state
             ):
                 payload = await render(self.live, subscription, event)
-                subscription.connection.send_next(subscription, payload)
+                connection.send_next(subscription, payload)
             subscription.last_id = event.id
 
     async def _execute_once(

@@ -1,0 +1,10 @@
+"""The HTTP and WebSocket edge: GraphQL over HTTP, the graphql-ws protocols, socket delivery.
+
+Everything here speaks a protocol to clients and calls into the rest of the application;
+nothing else in `gateway` imports it except the wiring in `app.py`.
+"""
+
+from gateway.web.graphql_http import GraphQLHTTP
+from gateway.web.graphql_ws import GraphQLWebSocket
+
+__all__ = ["GraphQLHTTP", "GraphQLWebSocket"]
