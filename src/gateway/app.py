@@ -27,6 +27,8 @@ from gateway.mail import Mailer, mailer_from_url
 from gateway.runtime import Runtime
 from gateway.settings import Settings, get_settings
 from gateway.web import GraphQLHTTP, GraphQLWebSocket
+from gateway.web.graphiql import ASSET_PATH as GRAPHIQL_ASSETS
+from gateway.web.graphiql import GraphiQL
 
 
 async def _health(request: Request) -> JSONResponse:
@@ -109,16 +111,25 @@ def create_app(
             await hub.stop()
             await engine.dispose()
 
+    graphiql = (
+        GraphiQL(demo_login=settings.environment == "development")
+        if settings.graphiql_enabled
+        else None
+    )
     graphql = GraphQLHTTP(
         schema,
         build_context,
-        graphiql=settings.graphiql_enabled,
+        graphiql=graphiql,
         max_body_bytes=settings.max_body_bytes,
     )
     live = live_schema()
     websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
     app = Starlette(
-        routes=[Route("/graphql", graphql), Route("/healthz", _health)],
+        routes=[
+            Route("/graphql", graphql),
+            Route("/healthz", _health),
+            *([Route(f"{GRAPHIQL_ASSETS}/{{name}}", graphiql.asset)] if graphiql else []),
+        ],
         # As middleware, not a route: Starlette's exception handling wraps `send` for routes,
         # and the fan-out needs the server's own `send` to write pre-encoded frames.
         middleware=[Middleware(WebSocketAt, path="/graphql", endpoint=websocket)],
