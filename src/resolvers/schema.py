@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway.documents import UsePreparedDocument
 from gateway.live import LiveSchema
 from gateway.masking import MaskUnexpectedErrors
 from resolvers.care_queries import CareQuery
@@ -68,7 +69,7 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=NODE_TYPES,
-        extensions=[MaskUnexpectedErrors],
+        extensions=[MaskUnexpectedErrors, UsePreparedDocument],
         config=StrawberryConfig(auto_camel_case=True),
     )
 

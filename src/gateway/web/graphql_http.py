@@ -2,9 +2,11 @@
 
 Strawberry's own view answers 200 to most failures; clients that accept
 `application/graphql-response+json` are promised a 4xx when a request was never executed,
-so parsing, operation lookup and the size limits happen here, before a context (and its
-database session) is opened. Execution itself stays in `schema.execute`, so every
-extension of the schema still runs. WebSockets are served elsewhere.
+so parsing, the document's bounds, operation lookup and validation happen here, before a
+context (and its database session) is opened. Execution itself stays in `schema.execute`, so
+every extension of the schema still runs; with `UsePreparedDocument` among them it executes
+the document prepared here instead of parsing and validating it again. WebSockets are served
+elsewhere.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from starlette.types import Receive, Scope, Send
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from gateway.auth.viewer import bearer_token
+from gateway.documents import ANONYMOUS, SIGNED_IN, DocumentLimits, documents, running
 from gateway.masking import INTERNAL, is_crash, masked, request_id_from
 from gateway.web.graphiql import GraphiQL
 from gateway.web.negotiation import (
@@ -60,8 +64,12 @@ class GraphQLHTTP:
         *,
         graphiql: GraphiQL | None,
         max_body_bytes: int = 1_000_000,
+        limits: DocumentLimits = SIGNED_IN,
+        anonymous_limits: DocumentLimits = ANONYMOUS,
     ) -> None:
         self._schema = schema
+        self._limits = limits
+        self._anonymous_limits = anonymous_limits
         self._context_factory = context_factory
         self._graphiql = graphiql
         self._max_body_bytes = max_body_bytes
@@ -107,21 +115,34 @@ class GraphQLHTTP:
         else:
             check_content_type(request.headers.get("content-type"))
             params = params_from_body(await self._read_body(request))
-        operation = operation_to_run(params, request.method)
+        # Who asks is known only once the context has looked the token up, which costs a
+        # database round trip; a request without any token gets the smaller bounds now. A made-up
+        # token buys the larger ones, which are also bounded to milliseconds of work.
+        anonymous = bearer_token(request.headers.get("authorization")) is None
+        limits = self._anonymous_limits if anonymous else self._limits
+        prepared = documents.prepare(self._schema._schema, params.query, limits)
+        if prepared.document is None:
+            raise RequestErrors(*prepared.errors)
+        operation = operation_to_run(prepared.document, params, request.method)
         exchange.operation_name = operation.name.value if operation.name else None
+        if prepared.errors:
+            raise RequestErrors(
+                *(masked(e, exchange.request_id) if is_crash(e) else e for e in prepared.errors)
+            )
         allowed = {OperationType.QUERY} | (
             {OperationType.MUTATION} if request.method == "POST" else set()
         )
         # The context is closed before answering, so its session has finished its work.
         async with self._context_factory(request, exchange.request_id) as context:
-            result = await self._schema.execute(
-                params.query,
-                variable_values=params.variables,
-                context_value=context,
-                operation_name=params.operation_name,
-                allowed_operation_types=allowed,
-                operation_extensions=params.extensions,
-            )
+            with running(prepared):
+                result = await self._schema.execute(
+                    params.query,
+                    variable_values=params.variables,
+                    context_value=context,
+                    operation_name=params.operation_name,
+                    allowed_operation_types=allowed,
+                    operation_extensions=params.extensions,
+                )
         return _result_response(result, exchange)
 
     async def _read_body(self, request: Request) -> bytes:

@@ -22,8 +22,6 @@ from graphql import (
     GraphQLError,
     OperationType,
     execute,
-    parse,
-    validate,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from sqlalchemy import select
@@ -32,6 +30,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from gateway.auth.event_access import event_visible_clause, load_scope
 from gateway.auth.viewer import bearer_token, viewer_for_token
+from gateway.documents import SIGNED_IN, documents
 from gateway.live import LiveEvent, LiveHub
 from gateway.live.fanout import (
     LiveSchema,
@@ -46,7 +45,6 @@ from gateway.masking import new_request_id
 from gateway.models import Event
 from gateway.runtime import Runtime
 from gateway.web import ws_protocol as wsp
-from gateway.web.negotiation import MAX_DEPTH, MAX_DOCUMENT_BYTES, nesting_depth
 from gateway.web.ws_connection import Connection
 
 log = logging.getLogger(__name__)
@@ -65,7 +63,6 @@ class GraphQLWebSocket:
         self.live = live
         self._runtime = runtime
         self._hub = hub
-        self._documents: dict[str, DocumentNode | list[GraphQLError]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send)
@@ -176,31 +173,6 @@ class GraphQLWebSocket:
         if connection.protocol == wsp.LEGACY_WS:
             timers.append(asyncio.create_task(_keep_alive(connection)))
 
-    def _document(self, query: str) -> DocumentNode | list[GraphQLError]:
-        cached = self._documents.get(query)
-        if cached is None:
-            cached = self._checked(query)
-            if len(query) <= 10_000:  # clients send the same few documents; keep those
-                if len(self._documents) > 512:
-                    self._documents.clear()
-                self._documents[query] = cached
-        return cached
-
-    def _checked(self, query: str) -> DocumentNode | list[GraphQLError]:
-        """Parsed and validated, within the same size and depth limits as over HTTP."""
-        if len(query.encode()) > MAX_DOCUMENT_BYTES:
-            return [GraphQLError(f"The document exceeds {MAX_DOCUMENT_BYTES} bytes.")]
-        try:
-            document = parse(query)
-            too_deep = nesting_depth(document) > MAX_DEPTH
-        except GraphQLError as error:
-            return [error]
-        except RecursionError:
-            too_deep = True
-        if too_deep:
-            return [GraphQLError(f"The document nests fields more than {MAX_DEPTH} levels deep.")]
-        return validate(self.live.schema, document) or document
-
     async def _subscribe(self, connection: Connection, op_id: str, payload: Any) -> None:
         protocol = connection.protocol
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
@@ -209,9 +181,12 @@ class GraphQLWebSocket:
         query: str = payload["query"]
         variables = payload.get("variables") or {}
         name = payload.get("operationName")
-        document = self._document(query)
-        if isinstance(document, list):
-            connection.send(wsp.error_frame(protocol, op_id, [e.formatted for e in document]))
+        # Only signed-in connections get here, so the larger bounds apply.
+        prepared = documents.prepare(self.live.schema, query, SIGNED_IN)
+        document = prepared.document
+        if document is None or prepared.errors:
+            formatted = [e.formatted for e in prepared.errors]
+            connection.send(wsp.error_frame(protocol, op_id, formatted))
             return
         operation = operation_of(document, name)
         if operation is None or not isinstance(variables, dict):
@@ -219,7 +194,7 @@ class GraphQLWebSocket:
             connection.send(wsp.error_frame(protocol, op_id, [error]))
             return
         if operation.operation is not OperationType.SUBSCRIPTION:
-            await self._execute_once(connection, op_id, query, variables, name)
+            await self._execute_once(connection, op_id, document, variables, name)
             return
         coerced = get_variable_values(
             self.live.schema, operation.variable_definitions or (), variables
@@ -312,15 +287,13 @@ class GraphQLWebSocket:
         self,
         connection: Connection,
         op_id: str,
-        query: str,
+        document: DocumentNode,
         variables: dict[str, Any],
         name: str | None,
     ) -> None:
         viewer = connection.viewer
         assert viewer is not None
         request_id = new_request_id()
-        document = self._document(query)
-        assert not isinstance(document, list)
         async with self.live.open_context(connection.websocket, viewer, request_id) as context:
             result = execute(
                 self.live.schema,

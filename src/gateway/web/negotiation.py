@@ -13,20 +13,12 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     get_operation_ast,
-    parse,
 )
 
-MAX_DOCUMENT_BYTES = 100_000
-MAX_DEPTH = 15
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 
@@ -122,10 +114,11 @@ def check_content_type(content_type: str | None) -> None:
 
 def _load_json(text: str, what: str) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text)
     # A deeply nested array exhausts the recursion limit of the decoder.
     except (ValueError, RecursionError):
         raise RequestRejected(400, f"The {what} is not valid JSON.") from None
+    return data
 
 
 def params_from_body(body: bytes) -> GraphQLParams:
@@ -173,51 +166,10 @@ def _params(
     return GraphQLParams(query, operation_name, variables, extensions)
 
 
-def nesting_depth(document: DocumentNode) -> int:
-    """The longest chain of nested fields in any operation, following fragment spreads."""
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    # Memoised so that fragments spread many times cost one walk each.
-    fragment_depths: dict[str, int] = {}
-
-    def fragment_depth(name: str) -> int:
-        if name not in fragment_depths:
-            fragment_depths[name] = 0  # breaks cycles, which validation rejects later anyway
-            fragment = fragments.get(name)
-            fragment_depths[name] = selection_depth(fragment.selection_set) if fragment else 0
-        return fragment_depths[name]
-
-    def selection_depth(selection_set: SelectionSetNode | None) -> int:
-        deepest = 0
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                deepest = max(deepest, 1 + selection_depth(selection.selection_set))
-            elif isinstance(selection, InlineFragmentNode):
-                deepest = max(deepest, selection_depth(selection.selection_set))
-            elif isinstance(selection, FragmentSpreadNode):
-                deepest = max(deepest, fragment_depth(selection.name.value))
-        return deepest
-
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    return max((selection_depth(operation.selection_set) for operation in operations), default=0)
-
-
-def operation_to_run(params: GraphQLParams, method: str) -> OperationDefinitionNode:
-    """Parse and check the document before a context is opened for it."""
-    if len(params.query.encode()) > MAX_DOCUMENT_BYTES:
-        raise RequestErrors(GraphQLError(f"The document exceeds {MAX_DOCUMENT_BYTES} bytes."))
-    try:
-        document = parse(params.query)
-        too_deep = nesting_depth(document) > MAX_DEPTH
-    except GraphQLError as error:
-        raise RequestErrors(error) from None
-    except RecursionError:  # a very long chain of fragment spreads
-        too_deep = True
-    if too_deep:
-        raise RequestErrors(
-            GraphQLError(f"The document nests fields more than {MAX_DEPTH} levels deep.")
-        )
+def operation_to_run(
+    document: DocumentNode, params: GraphQLParams, method: str
+) -> OperationDefinitionNode:
+    """The operation the request names, if this method may run it."""
     operation = get_operation_ast(document, params.operation_name)
     if operation is None:
         if params.operation_name:
