@@ -33,7 +33,7 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
     if raw is None:
         return None
     type_name, sep, pk = raw.decode("utf-8", errors="replace").partition(":")
-    if not sep or not type_name.isalpha() or not pk.isdigit() or len(pk) > 18:
+    if not sep or not type_name.isalpha() or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         return None
     return type_name, int(pk)
 

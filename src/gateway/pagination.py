@@ -16,6 +16,10 @@ U = TypeVar("U")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# What a connection's cursor holds: the type of each value of its sort key, in order.
+CursorKey = tuple[type[int] | type[str], ...]
+# Integers a database column holds (BIGINT); a larger one would fail in the driver.
+_MIN_INT, _MAX_INT = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +46,35 @@ class Page(Generic[T]):
         )
 
 
-def page_request(first: int | None, after: str | None, arity: int) -> PageRequest:
-    """Validate `first`/`after`; a bad value is the client's error, not an empty page."""
+def _fits(values: list[Any], key: CursorKey) -> bool:
+    """Whether decoded cursor values have the key's types, within what a column can hold.
+
+    Cursors come back from clients, so they may be forged: `[null, null]`, a float, an integer
+    past 64 bits or a string with an unpaired surrogate would reach SQL and fail there.
+    """
+    for value, kind in zip(values, key, strict=True):
+        if kind is int:
+            if type(value) is not int or not _MIN_INT <= value <= _MAX_INT:
+                return False
+        elif not isinstance(value, str) or not _is_text(value):
+            return False
+    return True
+
+
+def _is_text(value: str) -> bool:
+    """Whether a database takes the string: no NUL (PostgreSQL refuses it), no lone surrogate."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
+def page_request(first: int | None, after: str | None, key: CursorKey) -> PageRequest:
+    """Validate `first`/`after`; a bad value is the client's error, not an empty page.
+
+    `key` says what the connection's cursors hold, e.g. `(str, int)` for a name and an id.
+    """
     size = DEFAULT_PAGE_SIZE if first is None else first
     if not 0 <= size <= MAX_PAGE_SIZE:
         raise DomainError(
@@ -51,8 +82,8 @@ def page_request(first: int | None, after: str | None, arity: int) -> PageReques
         )
     decoded = None
     if after is not None:
-        decoded = decode_cursor(after, arity)
-        if decoded is None:
+        decoded = decode_cursor(after, len(key))
+        if decoded is None or not _fits(decoded, key):
             raise DomainError(ErrorCode.INVALID_INPUT, "'after' is not a valid cursor.", ["after"])
     return PageRequest(first=size, after=decoded)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from gateway.domain import RequestStatus as DomainStatus
-from gateway.errors import DomainError, ErrorCode, PublicError
+from gateway.errors import DomainError, PublicError
 from gateway.ids import pk_of
 from gateway.models import RequestKind as ModelKind
 from gateway.services import agenda as agenda_service
@@ -108,9 +108,7 @@ class CareQuery:
         ] = None,
     ) -> Connection[CareRequest]:
         info.context.require_viewer()
-        page_request = page_arguments(first, after, 1)
-        if page_request.after is not None and not isinstance(page_request.after[0], int):
-            raise PublicError(ErrorCode.INVALID_INPUT, "'after' is not a valid cursor.")
+        page_request = page_arguments(first, after, (int,))
         narrow = RequestFilter(
             status=DomainStatus[status.name] if status else None,
             kind=ModelKind[kind.name] if kind else None,

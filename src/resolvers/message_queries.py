@@ -32,7 +32,9 @@ class MessageQuery:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Thread]:
         info.context.require_viewer()
-        page = await threads_page(info.context.loaders.reader, page_arguments(first, after, 2))
+        page = await threads_page(
+            info.context.loaders.reader, page_arguments(first, after, (int, int))
+        )
         return Connection[Thread].build(page.map(Thread.from_model))
 
     @strawberry.field(description="One thread by ID; null when missing or not yours.")
@@ -62,7 +64,7 @@ class MessageQuery:
         seen = await loaders.notification_markers_by_account.load(viewer.account_id)
         feed = await notifications_page(
             loaders.reader,
-            page_arguments(first, after, 1),
+            page_arguments(first, after, (int,)),
             in_app_kinds(settings) if settings is not None else [],
             seen,
         )

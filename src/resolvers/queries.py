@@ -56,7 +56,9 @@ class CoreQuery:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Child]:
         info.context.require_viewer()
-        page = await children_page(info.context.loaders.reader, page_arguments(first, after, 2))
+        page = await children_page(
+            info.context.loaders.reader, page_arguments(first, after, (str, int))
+        )
         return Connection[Child].build(page.map(Child.from_model))
 
     @strawberry.field(description="One child by ID; null when missing or not yours.")

@@ -50,6 +50,11 @@ def _require(value: str, limit: int, field: str, label: str) -> None:
             f"The {label} has at most {limit} characters.",
             ["input", field],
         )
+    # PostgreSQL text cannot hold NUL: refuse it before it reaches a query, on every backend.
+    if "\x00" in value:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"The {label} cannot contain NUL characters.", ["input", field]
+        )
 
 
 async def issue_token(

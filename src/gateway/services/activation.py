@@ -147,6 +147,8 @@ async def resend_activation(
     """Send a fresh link, revoking older ones. Says nothing about whether the account exists."""
     if len(domain) > 253 or len(email) > 254:
         raise DomainError(ErrorCode.INVALID_INPUT, "That address is too long.", ["input", "email"])
+    if "\x00" in domain or "\x00" in email:
+        return  # no account has such an address, and PostgreSQL could not even compare it
     account = await session.scalar(
         select(Account)
         .join(Organisation, Organisation.id == Account.organisation_id)

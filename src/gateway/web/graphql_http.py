@@ -149,7 +149,7 @@ class GraphQLHTTP:
         """Read at most `max_body_bytes`, so an endless upload cannot fill memory."""
         too_large = RequestRejected(413, f"The request body exceeds {self._max_body_bytes} bytes.")
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self._max_body_bytes:
+        if declared.isascii() and declared.isdigit() and int(declared) > self._max_body_bytes:
             raise too_large
         chunks: list[bytes] = []
         size = 0

@@ -324,7 +324,7 @@ def _cursor(value: Any) -> int | bool | None:
     if value is None:
         return None
     text = str(value)
-    return int(text) if text.isdigit() and len(text) <= 18 else False
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else False
 
 
 async def _keep_alive(connection: Connection) -> None:

@@ -7,6 +7,7 @@ Everything here is pure, so the rules of the GraphQL-over-HTTP draft
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -118,7 +119,30 @@ def _load_json(text: str, what: str) -> Any:
     # A deeply nested array exhausts the recursion limit of the decoder.
     except (ValueError, RecursionError):
         raise RequestRejected(400, f"The {what} is not valid JSON.") from None
+    if has_lone_surrogate(text, data):
+        raise RequestRejected(
+            400, f"The {what} has an unpaired surrogate escape (such as \\ud800): not text."
+        )
     return data
+
+
+# Where a JSON text may escape a surrogate: only there can a decoded string hold a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def has_lone_surrogate(text: str, data: Any) -> bool:
+    """Whether decoded JSON holds an unpaired UTF-16 surrogate, which is not a character.
+
+    Python decodes `"\\ud800"` to a string that cannot be encoded: it would fail later, in a
+    database driver or in the response, as a server error. Valid pairs decode to one character.
+    """
+    if not _SURROGATE_ESCAPE.search(text):
+        return False
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def params_from_body(body: bytes) -> GraphQLParams:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from gateway.web.negotiation import has_lone_surrogate
+
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
 
@@ -44,7 +46,9 @@ def parse(text: str, protocol: str) -> Message | None:
     """None for anything that is not a well-formed message of the protocol."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        return None
+    if has_lone_surrogate(text, data):  # not text: it would fail later, as a server error
         return None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         return None

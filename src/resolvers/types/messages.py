@@ -113,6 +113,6 @@ class Thread(Node):
     async def messages(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Message]:
-        key = message_page_key(self.model.id, page_arguments(first, after, 1))
+        key = message_page_key(self.model.id, page_arguments(first, after, (int,)))
         page = await info.context.loaders.message_pages_by_thread.load(key)
         return Connection[Message].build(page.map(Message.from_model))

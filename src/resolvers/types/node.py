@@ -7,7 +7,7 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 
 from gateway.errors import DomainError, ErrorCode, PublicError
-from gateway.pagination import Page, PageRequest, page_request
+from gateway.pagination import CursorKey, Page, PageRequest, page_request
 
 NodeT = TypeVar("NodeT")
 
@@ -19,10 +19,10 @@ After = Annotated[
 ]
 
 
-def page_arguments(first: int | None, after: str | None, arity: int) -> PageRequest:
+def page_arguments(first: int | None, after: str | None, key: CursorKey) -> PageRequest:
     """`first`/`after` checked; a bad value is the client's error, not an empty page."""
     try:
-        return page_request(first, after, arity)
+        return page_request(first, after, key)
     except DomainError as error:
         raise PublicError(ErrorCode.INVALID_INPUT, error.message) from None
 
