@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import make_url, text
 
+from gateway import masking
 from gateway.app import create_app
 from gateway.migrate import migrate
 from gateway.settings import Settings
@@ -28,6 +29,12 @@ from tests.support import (
     make_engine,
     run_server,
 )
+
+
+@pytest.fixture(autouse=True)
+def fresh_error_log_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test sees its errors logged in full: repeats are counted per process otherwise."""
+    monkeypatch.setattr(masking, "repeated_errors", masking.RepeatedErrors())
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

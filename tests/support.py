@@ -160,3 +160,23 @@ class GraphQLClient:
 def make_engine(url: str) -> Database:
     engine = create_engine(url)
     return Database(url=url, engine=engine, sessionmaker=create_sessionmaker(engine))
+
+
+@asynccontextmanager
+async def serve_asgi(app: Any) -> AsyncIterator[str]:
+    """Any ASGI app under uvicorn in this event loop on a free loopback port; its base URL."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=free_port(), lifespan="off", ws="none", log_config=None
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("server stopped during start-up")
+        await asyncio.sleep(0.005)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        await task

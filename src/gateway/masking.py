@@ -2,14 +2,22 @@
 
 Shared by GraphQL over HTTP and the live fan-out, so a subscription event is masked exactly like
 an HTTP response.
+
+The reference is always made here, never taken from the client: a client's `X-Request-ID` is
+logged beside it (when short and well-formed), so one reference names one failure and nobody
+can make theirs collide with someone else's. Unexpected errors are logged with their traceback
+once per kind (class and where it was raised) and interval; the repeats are counted, so a
+client who can trigger a fault at will cannot fill the disk with tracebacks.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from graphql import GraphQLError
@@ -28,9 +36,65 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-def request_id_from(client_id: str | None) -> str:
-    """The client's `X-Request-ID` when it is short and well-formed, else a new one."""
-    return client_id if client_id and _SANE_REQUEST_ID.fullmatch(client_id) else new_request_id()
+def client_request_id(header: str | None) -> str | None:
+    """The client's `X-Request-ID` when it is short and well-formed, to log beside ours."""
+    return header if header and _SANE_REQUEST_ID.fullmatch(header) else None
+
+
+@dataclass
+class _Kind:
+    window_started: float
+    repeats: int = 0
+    last_reference: str = ""
+
+
+class RepeatedErrors:
+    """Decides which unexpected errors are logged in full: the first of each kind per interval.
+
+    A kind is the exception class and the line that raised it. Repeats within the interval are
+    only counted; the first one after it is logged in full with that count. At most `max_kinds`
+    kinds are remembered, so made-up variety cannot grow memory either.
+    """
+
+    def __init__(
+        self,
+        interval: float = 60.0,
+        max_kinds: int = 1000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval = interval
+        self.max_kinds = max_kinds
+        self.clock = clock
+        self._kinds: dict[tuple[str, str], _Kind] = {}
+
+    def admit(self, kind: tuple[str, str], reference: str) -> tuple[bool, int, str]:
+        """(log this one in full?, repeats counted since the last full one, last reference)."""
+        now = self.clock()
+        seen = self._kinds.get(kind)
+        if seen is not None and now - seen.window_started < self.interval:
+            seen.repeats += 1
+            seen.last_reference = reference
+            return False, seen.repeats, reference
+        if seen is None and len(self._kinds) >= self.max_kinds:
+            self._kinds.clear()
+        self._kinds[kind] = _Kind(window_started=now)
+        if seen is None:
+            return True, 0, ""
+        return True, seen.repeats, seen.last_reference
+
+
+repeated_errors = RepeatedErrors()
+
+
+def error_kind(error: BaseException | None) -> tuple[str, str]:
+    """The exception's class and the file and line that raised it."""
+    if error is None:
+        return ("-", "-")
+    traceback = error.__traceback__
+    while traceback is not None and traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    where = f"{traceback.tb_frame.f_code.co_filename}:{traceback.tb_lineno}" if traceback else "-"
+    return (f"{type(error).__module__}.{type(error).__qualname__}", where)
 
 
 def is_crash(error: GraphQLError) -> bool:
@@ -47,12 +111,7 @@ def is_crash(error: GraphQLError) -> bool:
 
 
 def masked(error: GraphQLError, request_id: str) -> GraphQLError:
-    error_log.error(
-        "Unexpected error (reference %s) at %s",
-        request_id,
-        ".".join(map(str, error.path or ())) or "-",
-        exc_info=error.original_error,
-    )
+    _log_unexpected(error, request_id)
     return GraphQLError(
         f"Unexpected error (reference {request_id})",
         nodes=error.nodes,
@@ -60,6 +119,27 @@ def masked(error: GraphQLError, request_id: str) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         extensions={"code": INTERNAL, "requestId": request_id},
+    )
+
+
+def _log_unexpected(error: GraphQLError, request_id: str) -> None:
+    original = error.original_error
+    kind = error_kind(original)
+    in_full, repeats, last = repeated_errors.admit(kind, request_id)
+    if not in_full:
+        return
+    earlier = (
+        f" ({repeats} more of this kind in the last interval, the last reference {last})"
+        if repeats
+        else ""
+    )
+    error_log.error(
+        "Unexpected error (reference %s) at %s: %s%s",
+        request_id,
+        ".".join(map(str, error.path or ())) or "-",
+        kind[0],
+        earlier,
+        exc_info=original,
     )
 
 

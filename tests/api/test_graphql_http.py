@@ -667,24 +667,25 @@ async def test_an_unexpected_error_is_masked_with_its_reference(
 ) -> None:
     caplog.set_level(logging.ERROR, logger="gateway.errors")
 
-    response = await post(http, {"query": PARTIAL}, {**accept, "X-Request-ID": "req-partial.1"})
+    response = await post(http, {"query": PARTIAL}, accept)
 
+    reference = response.headers["x-request-id"]
     assert response.status_code == 200
     assert response.json() == {
         "data": {"hello": "Hallo Sanne", "broken": None},
         "errors": [
             {
-                "message": "Unexpected error (reference req-partial.1)",
+                "message": f"Unexpected error (reference {reference})",
                 "locations": [{"line": 1, "column": 38}],
                 "path": ["broken"],
-                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-partial.1"},
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": reference},
             }
         ],
     }
     assert "secret" not in response.text
     [record] = [r for r in caplog.records if r.name == "gateway.errors"]
     assert record.levelno == logging.ERROR
-    assert "req-partial.1" in record.getMessage()
+    assert reference in record.getMessage()
     assert record.exc_info is not None
     assert str(record.exc_info[1]) == "secret database detail"
 
@@ -727,21 +728,20 @@ async def test_a_crash_outside_resolvers_is_a_masked_500(
 ) -> None:
     caplog.set_level(logging.ERROR, logger="gateway.errors")
 
-    response = await post(
-        http, {"query": HELLO}, {**accept, "X-Request-ID": "crash-1"}, "/crashing"
-    )
+    response = await post(http, {"query": HELLO}, accept, "/crashing")
 
+    reference = response.headers["x-request-id"]
     assert response.status_code == 500
     assert response.json() == {
         "errors": [
             {
-                "message": "Unexpected error (reference crash-1)",
-                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "crash-1"},
+                "message": f"Unexpected error (reference {reference})",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": reference},
             }
         ]
     }
-    assert any("crash-1" in r.getMessage() for r in caplog.records if r.name == "gateway.errors")
-    assert served.contexts == ["open crash-1", "close crash-1"]
+    assert any(reference in r.getMessage() for r in caplog.records if r.name == "gateway.errors")
+    assert served.contexts == [f"open {reference}", f"close {reference}"]
 
 
 async def test_a_failing_context_is_a_masked_500(
@@ -749,22 +749,21 @@ async def test_a_failing_context_is_a_masked_500(
 ) -> None:
     caplog.set_level(logging.ERROR, logger="gateway.errors")
 
-    response = await post(
-        http, {"query": HELLO}, {**MODERN, "X-Request-ID": "db-1"}, "/no-database"
-    )
+    response = await post(http, {"query": HELLO}, MODERN, "/no-database")
 
+    reference = response.headers["x-request-id"]
     assert response.status_code == 500
     assert content_type(response) == f"{GRAPHQL_RESPONSE}; charset=utf-8"
     assert response.json() == {
         "errors": [
             {
-                "message": "Unexpected error (reference db-1)",
-                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "db-1"},
+                "message": f"Unexpected error (reference {reference})",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": reference},
             }
         ]
     }
     [record] = [r for r in caplog.records if r.name == "gateway.errors"]
-    assert "db-1" in record.getMessage()
+    assert reference in record.getMessage()
     assert record.exc_info is not None
     assert isinstance(record.exc_info[1], ConnectionError)
 
@@ -785,22 +784,37 @@ async def test_subscription_errors_are_masked_too() -> None:
 # ---------------------------------------------------------------- request ids and context
 
 
-async def test_a_sane_client_request_id_is_kept(served: Served, http: httpx.AsyncClient) -> None:
+async def test_the_request_id_is_ours_and_a_sane_client_one_is_logged_beside_it(
+    served: Served, http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="gateway.http")
+
     response = await post(http, {"query": "{ requestId }"}, {"X-Request-ID": "app-42_x.Y"})
 
-    assert response.headers["x-request-id"] == "app-42_x.Y"
-    assert response.json() == {"data": {"requestId": "app-42_x.Y"}}
-    assert served.contexts == ["open app-42_x.Y", "close app-42_x.Y"]
+    ours = response.headers["x-request-id"]
+    assert ours != "app-42_x.Y"
+    assert len(ours) == 32
+    assert response.json() == {"data": {"requestId": ours}}
+    assert served.contexts == [f"open {ours}", f"close {ours}"]
+    [record] = [r for r in caplog.records if r.name == "gateway.http"]
+    assert record.getMessage().endswith(
+        f"request_id={ours} operation=- client_request_id=app-42_x.Y"
+    )
 
 
 @pytest.mark.parametrize("sent", ["a" * 65, "with space", "<script>", "a/b", ""])
-async def test_an_odd_client_request_id_is_replaced(http: httpx.AsyncClient, sent: str) -> None:
+async def test_an_odd_client_request_id_is_not_logged(
+    http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, sent: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="gateway.http")
+
     response = await post(http, {"query": "{ requestId }"}, {"X-Request-ID": sent})
 
     generated = response.headers["x-request-id"]
-    assert generated != sent
     assert len(generated) == 32
     assert response.json() == {"data": {"requestId": generated}}
+    [record] = [r for r in caplog.records if r.name == "gateway.http"]
+    assert record.getMessage().endswith(" client_request_id=-")
 
 
 async def test_every_response_has_a_request_id(http: httpx.AsyncClient) -> None:
@@ -818,9 +832,10 @@ async def test_every_response_has_a_request_id(http: httpx.AsyncClient) -> None:
 async def test_the_context_is_closed_after_a_failing_execution(
     served: Served, http: httpx.AsyncClient
 ) -> None:
-    await post(http, {"query": "{ broken }"}, {"X-Request-ID": "ctx-1"})
+    response = await post(http, {"query": "{ broken }"}, {})
 
-    assert served.contexts == ["open ctx-1", "close ctx-1"]
+    ours = response.headers["x-request-id"]
+    assert served.contexts == [f"open {ours}", f"close {ours}"]
 
 
 # ---------------------------------------------------------------- GraphiQL and logging
@@ -857,9 +872,10 @@ async def test_each_request_is_logged_once(
 ) -> None:
     caplog.set_level(logging.INFO, logger="gateway.http")
 
-    await post(http, {"query": HELLO}, {"X-Request-ID": "log-1"})
+    response = await post(http, {"query": HELLO}, {"X-Request-ID": "log-1"})
 
     [record] = [r for r in caplog.records if r.name == "gateway.http"]
     message = record.getMessage()
     assert message.startswith("POST /graphql 200 ")
-    assert message.endswith("ms request_id=log-1 operation=Hello")
+    ours = response.headers["x-request-id"]
+    assert message.endswith(f"ms request_id={ours} operation=Hello client_request_id=log-1")

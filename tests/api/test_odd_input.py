@@ -24,13 +24,13 @@ def cursor(values: list[Any]) -> str:
 
 
 @pytest.fixture
-def errors_logged(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+def errors_logged(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.INFO)
-    return caplog.records
+    return caplog
 
 
-def no_tracebacks(records: list[logging.LogRecord]) -> bool:
-    return not [r for r in records if r.exc_info or r.levelno >= logging.ERROR]
+def no_tracebacks(logs: pytest.LogCaptureFixture) -> bool:
+    return not [r for r in logs.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
 async def post_raw(gql: GraphQLClient, body: dict[str, Any], token: str | None = None) -> Any:
@@ -44,7 +44,7 @@ async def post_raw(gql: GraphQLClient, body: dict[str, Any], token: str | None =
     ids=["comment", "string", "bare"],
 )
 async def test_a_lone_surrogate_in_the_query_text_is_a_400(
-    gql: GraphQLClient, query: str, errors_logged: list[logging.LogRecord]
+    gql: GraphQLClient, query: str, errors_logged: pytest.LogCaptureFixture
 ) -> None:
     response = await post_raw(gql, {"query": query})
 
@@ -81,7 +81,7 @@ async def test_a_lone_surrogate_in_string_inputs_is_a_400(
     world: World,
     query: str,
     variables: dict[str, Any],
-    errors_logged: list[logging.LogRecord],
+    errors_logged: pytest.LogCaptureFixture,
 ) -> None:
     if "childId" in variables["input"]:
         variables["input"]["childId"] = world.gid("Child", "bo")
@@ -96,7 +96,7 @@ async def test_a_lone_surrogate_in_string_inputs_is_a_400(
 
 @pytest.mark.parametrize("field", ["email", "domain", "password"])
 async def test_a_nul_character_in_login_is_invalid_input(
-    gql: GraphQLClient, world: World, field: str, errors_logged: list[logging.LogRecord]
+    gql: GraphQLClient, world: World, field: str, errors_logged: pytest.LogCaptureFixture
 ) -> None:
     login = {"domain": "zon.example", "email": "anna@example.nl", "password": "p"}
 
@@ -109,7 +109,7 @@ async def test_a_nul_character_in_login_is_invalid_input(
 
 @pytest.mark.parametrize("field", ["email", "domain"])
 async def test_a_nul_character_in_an_activation_request_is_accepted_like_any_address(
-    gql: GraphQLClient, world: World, field: str, errors_logged: list[logging.LogRecord]
+    gql: GraphQLClient, world: World, field: str, errors_logged: pytest.LogCaptureFixture
 ) -> None:
     address = {"domain": "zon.example", "email": "eva@example.nl"}
     query = (
@@ -142,7 +142,7 @@ async def test_a_forged_cursor_is_invalid_input(
     world: World,
     selection: str,
     values: list[Any],
-    errors_logged: list[logging.LogRecord],
+    errors_logged: pytest.LogCaptureFixture,
 ) -> None:
     query = f"query($after: String) {selection}"
 
@@ -157,7 +157,7 @@ async def test_a_forged_cursor_is_invalid_input(
 
 @pytest.mark.parametrize("values", [[2**63], [None], ["1"]])
 async def test_a_forged_cursor_for_thread_messages_is_invalid_input(
-    gql: GraphQLClient, world: World, values: list[Any], errors_logged: list[logging.LogRecord]
+    gql: GraphQLClient, world: World, values: list[Any], errors_logged: pytest.LogCaptureFixture
 ) -> None:
     thread_id = await start(gql, world, "anna", "bo", "Hoi")
 
@@ -171,7 +171,7 @@ async def test_a_forged_cursor_for_thread_messages_is_invalid_input(
 
 @pytest.mark.parametrize("pk", ["²", "١٢", "1" * 19])
 async def test_an_odd_id_answers_like_a_missing_one(
-    gql: GraphQLClient, world: World, pk: str, errors_logged: list[logging.LogRecord]
+    gql: GraphQLClient, world: World, pk: str, errors_logged: pytest.LogCaptureFixture
 ) -> None:
     forged = base64.urlsafe_b64encode(f"Child:{pk}".encode()).decode()
 
@@ -184,7 +184,7 @@ async def test_an_odd_id_answers_like_a_missing_one(
 
 
 async def test_a_lone_surrogate_over_the_socket_is_an_invalid_message(
-    server: RunningServer, world: World, errors_logged: list[logging.LogRecord]
+    server: RunningServer, world: World, errors_logged: pytest.LogCaptureFixture
 ) -> None:
     async with ws_connect(server.url) as anna:
         await anna.init(world.token("anna"))
@@ -195,7 +195,7 @@ async def test_a_lone_surrogate_over_the_socket_is_an_invalid_message(
 
 
 async def test_an_odd_subscription_cursor_is_invalid_input(
-    server: RunningServer, world: World, errors_logged: list[logging.LogRecord]
+    server: RunningServer, world: World, errors_logged: pytest.LogCaptureFixture
 ) -> None:
     async with ws_connect(server.url) as anna:
         await anna.init(world.token("anna"))

@@ -29,7 +29,7 @@ from strawberry.types.graphql import OperationType
 
 from gateway.auth.viewer import bearer_token
 from gateway.documents import ANONYMOUS, SIGNED_IN, DocumentLimits, documents, running
-from gateway.masking import INTERNAL, is_crash, masked, request_id_from
+from gateway.masking import INTERNAL, client_request_id, is_crash, masked, new_request_id
 from gateway.web.graphiql import GraphiQL
 from gateway.web.negotiation import (
     GRAPHQL_RESPONSE_JSON,
@@ -49,7 +49,8 @@ access_log = logging.getLogger("gateway.http")
 
 @dataclass
 class _Exchange:
-    request_id: str
+    request_id: str  # ours, always: the reference of any error in the response
+    client_request_id: str | None = None  # the client's own, logged beside ours
     media_type: str = JSON
     operation_name: str | None = None
 
@@ -79,7 +80,9 @@ class GraphQLHTTP:
             raise RuntimeError("GraphQLHTTP serves plain HTTP; route WebSockets elsewhere.")
         started = time.perf_counter()
         request = Request(scope, receive)
-        exchange = _Exchange(request_id_from(request.headers.get("x-request-id")))
+        exchange = _Exchange(
+            new_request_id(), client_request_id(request.headers.get("x-request-id"))
+        )
         try:
             response = await self._handle(request, exchange)
         except RequestRejected as rejection:
@@ -194,11 +197,12 @@ def _json(status: int, exchange: _Exchange, body: dict[str, Any]) -> Response:
 
 def _log_access(request: Request, status: str, started: float, exchange: _Exchange) -> None:
     access_log.info(
-        "%s %s %s %.1fms request_id=%s operation=%s",
+        "%s %s %s %.1fms request_id=%s operation=%s client_request_id=%s",
         request.method,
         request.url.path,
         status,
         (time.perf_counter() - started) * 1000,
         exchange.request_id,
         exchange.operation_name or "-",
+        exchange.client_request_id or "-",
     )
