@@ -99,19 +99,8 @@ class RunningServer:
 
 
 @asynccontextmanager
-async def run_server(
-    app: Starlette, clock: FrozenClock, **options: Any
-) -> AsyncIterator[RunningServer]:
-    """uvicorn in this event loop on a free loopback port, stopped when the block ends."""
-    port = free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-        **{**server_options(), **options},
-    )
+async def _serving(config: uvicorn.Config) -> AsyncIterator[str]:
+    """uvicorn in this event loop until the block ends; yields its base URL."""
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -119,13 +108,30 @@ async def run_server(
             task.result()
             raise RuntimeError("server stopped during start-up")
         await asyncio.sleep(0.005)
-    counter = StatementCounter()
-    counter.attach(app.state.runtime.engine)
     try:
-        yield RunningServer(f"http://127.0.0.1:{port}", app, clock, counter)
+        yield f"http://127.0.0.1:{config.port}"
     finally:
         server.should_exit = True
         await task
+
+
+@asynccontextmanager
+async def run_server(
+    app: Starlette, clock: FrozenClock, **options: Any
+) -> AsyncIterator[RunningServer]:
+    """The gateway under uvicorn in this event loop on a free loopback port."""
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=free_port(),
+        log_level="warning",
+        lifespan="on",
+        **{**server_options(), **options},
+    )
+    async with _serving(config) as url:
+        counter = StatementCounter()
+        counter.attach(app.state.runtime.engine)
+        yield RunningServer(url, app, clock, counter)
 
 
 class GraphQLClient:
@@ -168,15 +174,5 @@ async def serve_asgi(app: Any) -> AsyncIterator[str]:
     config = uvicorn.Config(
         app, host="127.0.0.1", port=free_port(), lifespan="off", ws="none", log_config=None
     )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-            raise RuntimeError("server stopped during start-up")
-        await asyncio.sleep(0.005)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with _serving(config) as url:
+        yield url
