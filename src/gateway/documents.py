@@ -55,7 +55,7 @@ class DocumentLimits:
     GraphiQL, has ~180 tokens, ~230 fields written out, 8 spreads and no alias."""
 
     max_bytes: int = 100_000
-    max_tokens: int = 3_000
+    max_tokens: int = 2_000
     max_depth: int = 15
     max_fields: int = 1_000
     max_aliases: int = 50

@@ -83,7 +83,7 @@ async def test_a_login_allows_larger_documents_within_bounds_too(
     assert allowed.status_code == 200
     assert allowed.json()["data"]["a19"]["id"]
     assert too_many.json()["errors"][0]["message"] == "The document has more than 50 aliases."
-    assert too_long.json()["errors"][0]["message"] == "The document has more than 3000 tokens."
+    assert too_long.json()["errors"][0]["message"] == "The document has more than 2000 tokens."
     assert repeating.json()["errors"][0]["message"] == (
         "The document repeats the same fields too often."
     )
@@ -109,7 +109,7 @@ async def test_the_socket_applies_the_same_bounds(server: RunningServer, world: 
     assert refused["type"] == "error"
     assert refused["payload"] == [
         {
-            "message": "The document has more than 3000 tokens.",
+            "message": "The document has more than 2000 tokens.",
             "extensions": {"code": "DOCUMENT_TOO_COMPLEX"},
         }
     ]
