@@ -117,7 +117,7 @@ async def test_the_socket_applies_the_same_bounds(server: RunningServer, world: 
 
 
 async def test_a_document_is_parsed_and_validated_once(
-    gql: GraphQLClient, world: World, monkeypatch: pytest.MonkeyPatch
+    gql: GraphQLClient, server: RunningServer, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
 
@@ -139,6 +139,10 @@ async def test_a_document_is_parsed_and_validated_once(
     query = f"query Mine{secrets.token_hex(4)} {{ me {{ email }} }}"
 
     answers = [await gql.data(query, token=world.token("anna")) for _ in range(3)]
+    async with ws_connect(server.url) as anna:
+        await anna.init(world.token("anna"))
+        await anna.subscribe("q", query)
+        answers.append(await anna.next_data())
 
-    assert answers == [{"me": {"email": "anna@example.nl"}}] * 3
-    assert calls == ["parse", "validate_document"]
+    assert answers == [{"me": {"email": "anna@example.nl"}}] * 4
+    assert calls == ["parse", "validate_document"]  # the socket found it in the same cache
