@@ -59,9 +59,10 @@ def server_options() -> dict[str, Any]:
 
     The sans-I/O WebSocket protocol keeps no task per connection, and permessage-deflate is off:
     its per-connection compression state about doubles the memory of an idle connection, for
-    frames of a few hundred bytes that hardly compress.
+    frames of a few hundred bytes that hardly compress. uvicorn's access log is off: the
+    gateway writes one line per request itself (`gateway.http`, with request id and operation).
     """
-    return {"ws": "websockets-sansio", "ws_per_message_deflate": False}
+    return {"ws": "websockets-sansio", "ws_per_message_deflate": False, "access_log": False}
 
 
 def create_app(
