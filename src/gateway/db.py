@@ -60,8 +60,12 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     """An engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
     if database_url.startswith("sqlite"):
         _ensure_sqlite_folder(database_url)
+        # Reads run in the event loop's thread, the rest in aiosqlite's (see `db_sqlite`).
         engine = create_async_engine(
-            database_url, connect_args={"timeout": 30}, module=one_trip_dbapi(), **kwargs
+            database_url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            module=one_trip_dbapi(),
+            **kwargs,
         )
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -1,11 +1,16 @@
-"""aiosqlite with one trip to its thread per statement instead of four.
+"""aiosqlite with at most one trip to its thread per statement instead of four.
 
 aiosqlite runs sqlite3 in a thread of its own and hands every call over a queue: SQLAlchemy's
 adapter makes a cursor, executes, fetches and closes it, four hand-overs for one statement. Each
 hand-over is a thread switch and an event loop wake-up, which under load cost more than SQLite's
 own work (profiled: about half the CPU of a small read went to the switches). This adapter runs
-those four steps as one function in aiosqlite's thread. Everything else (connecting, commits,
-isolation levels, server-side cursors) is SQLAlchemy's stock aiosqlite adapter.
+those four steps as one function in aiosqlite's thread, and a SELECT right here in the event
+loop: in WAL mode a read never waits for a lock, so it cannot stall the loop on another
+connection, and a thread would not run it any sooner (it needs the GIL all the same). Writes,
+which may wait for SQLite's write lock (up to the busy timeout) while the connection holding it
+needs the loop to finish, keep to the thread. The sqlite3 connection is shared by the two
+threads but never used by both at once: every call is awaited before the next. Everything else
+(connecting, commits, isolation levels, server-side cursors) is SQLAlchemy's stock adapter.
 """
 
 from __future__ import annotations
@@ -90,9 +95,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _one_trip(self, operation: str, parameters: Any, *, many: bool) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         async with self._adapt_connection._execute_mutex:
-            result = await connection._execute(  # type: ignore[no-untyped-call]
-                _run, connection._conn, operation, parameters, many
-            )
+            if not many and operation[:6].upper() == "SELECT":
+                result = _run(connection._conn, operation, parameters, many)
+            else:
+                result = await connection._execute(  # type: ignore[no-untyped-call]
+                    _run, connection._conn, operation, parameters, many
+                )
         self._description, self._rowcount, self._lastrowid, rows = result
         self._rows = collections.deque(rows)
 
