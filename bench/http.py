@@ -120,7 +120,7 @@ class Case:
     name: str
     body: bytes
     token: str | None = None
-    floor: bool = False
+    server: str = "gateway"  # or "floor", or "baseline" (the gateway of --baseline-src)
 
     def request(self) -> bytes:
         headers = [
@@ -258,10 +258,13 @@ async def seed(folder: Path) -> Demo:
 # --- the run --------------------------------------------------------------------------------
 
 
-async def start(kind: str, demo: Demo, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+async def start(
+    kind: str, demo: Demo, folder: Path, src: str | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {
         **os.environ,
+        **({"PYTHONPATH": src} if src else {}),
         "DATABASE_URL": demo.database_url,
         "ENVIRONMENT": "production",
         "SECRET_KEY": "bench-secret-bench-secret",
@@ -307,7 +310,7 @@ async def cases(port: int, demo: Demo) -> list[Case]:
     month["to"] = (today.replace(day=1) + timedelta(days=31)).replace(day=1).isoformat()
     guardian = demo.guardian_token
     return [
-        Case("floor (Starlette JSON)", body(TYPENAME), floor=True),
+        Case("floor (Starlette JSON)", body(TYPENAME), server="floor"),
         Case("{ __typename }", body(TYPENAME)),
         Case("children (parent)", body(CHILDREN), guardian),
         Case("agenda, a month", body(AGENDA, month), guardian),
@@ -326,24 +329,36 @@ async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         demo = await seed(folder)
-        floor, floor_port = await start("floor", demo, folder)
-        gateway, gateway_port = await start("gateway", demo, folder)
+        servers = {
+            "floor": await start("floor", demo, folder),
+            "gateway": await start("gateway", demo, folder),
+        }
+        if args.baseline_src:
+            servers["baseline"] = await start("gateway", demo, folder, args.baseline_src)
         try:
-            measured = await cases(gateway_port, demo)
+            measured = await cases(servers["gateway"][1], demo)
+            large = measured[-1]
+            if args.baseline_src:  # each case right after its baseline, in every round
+                measured = [measured[0]] + [
+                    c
+                    for case in measured[1:]
+                    for c in (Case(f"{case.name} [before]", case.body, case.token, "baseline"),
+                              case)
+                ]  # fmt: skip
             figures = {case.name: Figures() for case in measured}
             results: dict[str, dict[str, Any]] = {}
             for case in measured:
-                port = floor_port if case.floor else gateway_port
+                port = servers[case.server][1]
                 results[case.name] = await one(port, case)
                 for _ in range(WARM_UP_REQUESTS):
                     await one(port, case)
-                if not case.floor:
+                if case.server != "floor":
                     before = await statement_count(port)
                     await one(port, case)
                     figures[case.name].statements = await statement_count(port) - before
             for _ in range(args.rounds):
                 for case in measured:
-                    process, port = (floor, floor_port) if case.floor else (gateway, gateway_port)
+                    process, port = servers[case.server]
                     cpu = cpu_seconds(process.pid)
                     latencies = await load(port, case.request(), args.seconds, args.connections)
                     cpu = cpu_seconds(process.pid) - cpu
@@ -354,10 +369,9 @@ async def run(args: argparse.Namespace) -> None:
                     f.p99.append(quantiles[98])
                     f.cpu_ms.append(cpu / len(latencies) * 1000)
         finally:
-            for process in (floor, gateway):
+            for process, _ in servers.values():
                 process.terminate()
                 process.wait()
-    large = measured[-1]
     in_process_ms = execution_cpu_ms(STAFF_CHILDREN, results[large.name]["data"], args.seconds)
     report(args, figures, large.name, results[large.name]["data"], in_process_ms)
 
@@ -376,15 +390,15 @@ def report(
     floor = figures[next(iter(figures))]
     floor_rps, floor_cpu = median(floor.rps), median(floor.cpu_ms)
     print(
-        f"{'':26} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/req':>10} {'SQL':>4} "
-        f"{'x floor req/s':>12} {'x floor CPU':>10}"
+        f"{'':35} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/req':>10} {'SQL':>4} "
+        f"{'x floor req/s':>13} {'x floor CPU':>11}"
     )
     for name, f in figures.items():
         rps, cpu = median(f.rps), median(f.cpu_ms)
         sql = "-" if f.statements is None else str(f.statements)
         print(
-            f"{name:26} {rps:7.0f} {median(f.p50):7.2f} {median(f.p99):7.2f} {cpu:10.2f} "
-            f"{sql:>4} {rps / floor_rps:12.3f} {floor_cpu / cpu:10.3f}"
+            f"{name:35} {rps:7.0f} {median(f.p50):7.2f} {median(f.p99):7.2f} {cpu:10.2f} "
+            f"{sql:>4} {rps / floor_rps:13.3f} {floor_cpu / cpu:11.3f}"
         )
     objects, fields = count_objects(large_data)
     gateway_cpu = median(figures[large].cpu_ms)
@@ -393,6 +407,10 @@ def report(
         f"{in_process_ms:.2f} ms CPU, gateway {gateway_cpu:.2f} ms CPU per request: "
         f"ratio {in_process_ms / gateway_cpu:.2f}"
     )
+    baseline = figures.get(f"{large} [before]")
+    if baseline is not None:
+        print(f"  [before]: {median(baseline.cpu_ms):.2f} ms CPU per request: "
+              f"ratio {in_process_ms / median(baseline.cpu_ms):.2f}")  # fmt: skip
 
 
 def main() -> None:
@@ -400,6 +418,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--baseline-src",
+        metavar="DIR",
+        help="also serve the gateway from this source tree (e.g. `git archive` of an older "
+        "commit's src/) and measure each case against it in the same rounds",
+    )
     parser.add_argument("--serve", nargs=2, metavar=("KIND", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
