@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.auth.viewer_cache import ViewerCache
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
 from gateway.jobs import start_periodic_tasks
@@ -58,9 +59,10 @@ def server_options() -> dict[str, Any]:
 
     The sans-I/O WebSocket protocol keeps no task per connection, and permessage-deflate is off:
     its per-connection compression state about doubles the memory of an idle connection, for
-    frames of a few hundred bytes that hardly compress.
+    frames of a few hundred bytes that hardly compress. uvicorn's access log is off: the
+    gateway writes one line per request itself (`gateway.http`, with request id and operation).
     """
-    return {"ws": "websockets-sansio", "ws_per_message_deflate": False}
+    return {"ws": "websockets-sansio", "ws_per_message_deflate": False, "access_log": False}
 
 
 def create_app(
@@ -86,6 +88,8 @@ def create_app(
             poll_interval=settings.live_poll_interval.total_seconds(),
         )
         hub.fanout = functools.partial(fanout, live, share=settings.live_shared_execution)
+        viewers = ViewerCache(settings.viewer_cache_ttl)
+        hub.session_watchers.append(viewers)
         await hub.start()
         runtime = Runtime(
             settings=settings,
@@ -94,6 +98,7 @@ def create_app(
             mailer=mailer or mailer_from_url(settings.mail_url, settings.mail_from),
             clock=clock,
             events=hub,
+            viewers=viewers,
         )
         app.state.runtime = runtime
         app.state.hub = hub

@@ -7,15 +7,45 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import BindParameter, Select, bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import visitors
 
+from gateway.auth.access import Scope
 from gateway.auth.viewer import Viewer
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
+
+# The batch's keys, in a statement built once: `Thing.key.in_(KEYS)`.
+KEYS: BindParameter[Any] = bindparam("keys", expanding=True)
+
+
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared(Generic[T]):
+    """A statement built once, with the names of the parameters it binds; T: what `all` gives."""
+
+    statement: AnySelect
+    parameters: frozenset[str]
+
+
+def prepared(statement: Select[T]) -> Prepared[T]:
+    """A one-column (e.g. one entity) statement, built once at import time.
+
+    Built once, its SQL is compiled once and found in SQLAlchemy's cache without rebuilding it.
+    """
+    return prepared_rows(statement)
+
+
+def prepared_rows(statement: AnySelect) -> Prepared[Any]:
+    """A statement of several columns, for `Reader.rows`."""
+    names = {e.key for e in visitors.iterate(statement) if isinstance(e, BindParameter)}
+    return Prepared(statement, frozenset(str(name) for name in names))
 
 
 @dataclass
@@ -30,14 +60,43 @@ class Reader:
     viewer: Viewer | None
     today: date
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    scope: Scope = field(init=False)
 
-    async def all(self, statement: Select[T]) -> Sequence[T]:
-        async with self.lock:
-            return (await self.session.scalars(statement)).all()
+    def __post_init__(self) -> None:
+        self.scope = Scope(self.session, self.viewer, self.today, self.lock)
 
-    async def rows(self, statement: Select[*tuple[Any, ...]]) -> Sequence[Any]:
+    async def all(
+        self,
+        statement: Select[T] | Prepared[T],
+        keys: Iterable[Any] | None = None,
+        **values: Any,
+    ) -> Sequence[T]:
+        """The first column of every row; a `Prepared` statement gets `keys`, `values` and the
+        viewer's scope as its parameters."""
+        bound, params = await self._bind(statement, keys, values)
         async with self.lock:
-            return (await self.session.execute(statement)).all()
+            return (await self.session.scalars(bound, params)).all()
+
+    async def rows(
+        self,
+        statement: AnySelect | Prepared[Any],
+        keys: Iterable[Any] | None = None,
+        **values: Any,
+    ) -> Sequence[Any]:
+        bound, params = await self._bind(statement, keys, values)
+        async with self.lock:
+            return (await self.session.execute(bound, params)).all()
+
+    async def _bind(
+        self, statement: AnySelect | Prepared[Any], keys: Iterable[Any] | None, values: Any
+    ) -> tuple[Any, dict[str, Any]]:
+        if not isinstance(statement, Prepared):
+            return statement, {}
+        params = await self.scope.params(statement.parameters)
+        params.update(values)
+        if keys is not None:
+            params["keys"] = list(keys)
+        return statement.statement, params
 
 
 def one_per_key(rows: Iterable[T], key: Callable[[T], K], keys: Sequence[K]) -> list[T | None]:

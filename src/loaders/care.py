@@ -1,7 +1,7 @@
 """Loaders for arranging care: requests and their days, swap credits, slots, the overview page.
 
-Every query is scoped by `access.child_visible` on the child the rows belong to (slots: by
-organisation), so a request of someone else's child loads as None, like a missing one.
+Every query is scoped by `access` on the child the rows belong to (slots: by organisation), so
+a request of someone else's child loads as None, like a missing one.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 
 from gateway.auth import access
 from gateway.domain import AllocationStatus, RequestStatus
@@ -24,70 +24,78 @@ from gateway.models import (
     SwapCredit,
 )
 from gateway.pagination import Page, PageRequest, make_page
-from loaders.base import Reader, many_per_key, one_per_key
+from loaders.base import KEYS, Reader, many_per_key, one_per_key, prepared, prepared_rows
+
+_CARE_REQUESTS_BY_ID = prepared(
+    select(CareRequest).where(CareRequest.id.in_(KEYS), access.child_in_scope(CareRequest.child_id))
+)
 
 
 async def care_requests_by_id(reader: Reader, keys: Sequence[int]) -> list[CareRequest | None]:
-    rows = await reader.all(
-        select(CareRequest).where(
-            CareRequest.id.in_(keys),
-            access.child_visible(CareRequest.child_id, reader.viewer, reader.today),
-        )
-    )
+    rows = await reader.all(_CARE_REQUESTS_BY_ID, keys)
     return one_per_key(rows, lambda r: r.id, keys)
+
+
+_REQUEST_DAYS_BY_REQUEST = prepared(
+    select(CareRequestDay)
+    .where(CareRequestDay.request_id.in_(KEYS), access.child_in_scope(CareRequestDay.child_id))
+    .order_by(CareRequestDay.day, CareRequestDay.start_time, CareRequestDay.id)
+)
 
 
 async def request_days_by_request(
     reader: Reader, keys: Sequence[int]
 ) -> list[list[CareRequestDay]]:
-    rows = await reader.all(
-        select(CareRequestDay)
-        .where(
-            CareRequestDay.request_id.in_(keys),
-            access.child_visible(CareRequestDay.child_id, reader.viewer, reader.today),
-        )
-        .order_by(CareRequestDay.day, CareRequestDay.start_time, CareRequestDay.id)
-    )
+    rows = await reader.all(_REQUEST_DAYS_BY_REQUEST, keys)
     return many_per_key(rows, lambda d: d.request_id, keys)
+
+
+_SWAP_CREDITS_BY_CHILD = prepared(
+    select(SwapCredit)
+    .where(
+        SwapCredit.child_id.in_(KEYS),
+        SwapCredit.remaining_minutes > 0,
+        SwapCredit.valid_until >= bindparam("today"),
+        access.child_in_scope(SwapCredit.child_id),
+    )
+    .order_by(SwapCredit.valid_until, SwapCredit.earned_on, SwapCredit.id)
+)
 
 
 async def swap_credits_by_child(reader: Reader, keys: Sequence[int]) -> list[list[SwapCredit]]:
     """Credits with hours left that have not expired, the first to expire first."""
-    rows = await reader.all(
-        select(SwapCredit)
-        .where(
-            SwapCredit.child_id.in_(keys),
-            SwapCredit.remaining_minutes > 0,
-            SwapCredit.valid_until >= reader.today,
-            access.child_visible(SwapCredit.child_id, reader.viewer, reader.today),
-        )
-        .order_by(SwapCredit.valid_until, SwapCredit.earned_on, SwapCredit.id)
-    )
+    rows = await reader.all(_SWAP_CREDITS_BY_CHILD, keys, today=reader.today)
     return many_per_key(rows, lambda c: c.child_id, keys)
+
+
+_HELD_SWAP_MINUTES_BY_CHILD = prepared_rows(
+    select(SwapCredit.child_id, func.sum(SwapAllocation.minutes))
+    .join(SwapAllocation, SwapAllocation.credit_id == SwapCredit.id)
+    .where(
+        SwapCredit.child_id.in_(KEYS),
+        SwapAllocation.status == AllocationStatus.HELD,
+        access.child_in_scope(SwapCredit.child_id),
+    )
+    .group_by(SwapCredit.child_id)
+)
 
 
 async def held_swap_minutes_by_child(reader: Reader, keys: Sequence[int]) -> list[int]:
     """Minutes held for pending requests, per child."""
-    rows = await reader.rows(
-        select(SwapCredit.child_id, func.sum(SwapAllocation.minutes))
-        .join(SwapAllocation, SwapAllocation.credit_id == SwapCredit.id)
-        .where(
-            SwapCredit.child_id.in_(keys),
-            SwapAllocation.status == AllocationStatus.HELD,
-            access.child_visible(SwapCredit.child_id, reader.viewer, reader.today),
-        )
-        .group_by(SwapCredit.child_id)
-    )
+    rows = await reader.rows(_HELD_SWAP_MINUTES_BY_CHILD, keys)
     held = {child_id: int(minutes or 0) for child_id, minutes in rows}
     return [held.get(key, 0) for key in keys]
 
 
+_GROUP_SLOTS_BY_ID = prepared(
+    select(GroupSlot)
+    .join(Group, Group.id == GroupSlot.group_id)
+    .where(GroupSlot.id.in_(KEYS), access.organisation_in_scope(Group.organisation_id))
+)
+
+
 async def group_slots_by_id(reader: Reader, keys: Sequence[int]) -> list[GroupSlot | None]:
-    rows = await reader.all(
-        select(GroupSlot)
-        .join(Group, Group.id == GroupSlot.group_id)
-        .where(GroupSlot.id.in_(keys), access.in_organisation(Group.organisation_id, reader.viewer))
-    )
+    rows = await reader.all(_GROUP_SLOTS_BY_ID, keys)
     return one_per_key(rows, lambda s: s.id, keys)
 
 
@@ -118,7 +126,7 @@ async def requests_page(
     reader: Reader, request: PageRequest, now: datetime, narrow: RequestFilter
 ) -> Page[CareRequest]:
     """The requests overview: the viewer's visible requests, newest (highest id) first."""
-    conditions = [access.child_visible(CareRequest.child_id, reader.viewer, reader.today)]
+    conditions = [access.child_in_scope(CareRequest.child_id)]
     if narrow.child_id is not None:
         conditions.append(CareRequest.child_id == narrow.child_id)
     if narrow.status is not None:
@@ -129,6 +137,9 @@ async def requests_page(
     if request.after is not None:
         # Ids grow with creation, so newest-first is id descending: one stable key.
         statement = statement.where(CareRequest.id < int(request.after[0]))
-    rows = await reader.all(statement.order_by(CareRequest.id.desc()).limit(request.first + 1))
-    total = await reader.all(select(func.count()).select_from(CareRequest).where(*conditions))
+    page = statement.order_by(CareRequest.id.desc()).limit(request.first + 1)
+    rows = await reader.all(prepared(page))
+    total = await reader.all(
+        prepared(select(func.count()).select_from(CareRequest).where(*conditions))
+    )
     return make_page(rows, request, lambda r: [r.id], total[0])

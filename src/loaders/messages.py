@@ -1,4 +1,4 @@
-"""Loaders for threads and messages; every query is scoped by `access.thread_visible`.
+"""Loaders for threads and messages; every query is scoped by `access.thread_in_scope`.
 
 Per-thread values (last message, unread count, a page of messages) are each one grouped query
 for all threads of a request, so a list of threads costs the same whatever its length.
@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from gateway.auth import access
 from gateway.errors import ErrorCode, PublicError
 from gateway.models import Account, Guardian, Message, Role, StaffMember, Thread, ThreadRead
 from gateway.pagination import Page, PageRequest, make_page
-from loaders.base import Reader, many_per_key, one_per_key
+from loaders.base import KEYS, Reader, many_per_key, one_per_key, prepared, prepared_rows
 
 # (thread id, page size, id of the message to continue after, if any)
 MessagePageKey = tuple[int, int, int | None]
@@ -54,34 +54,63 @@ def _micros(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
+_THREADS_BY_ID = prepared(select(Thread).where(Thread.id.in_(KEYS), access.thread_in_scope()))
+
+
 async def threads_by_id(reader: Reader, keys: Sequence[int]) -> list[Thread | None]:
-    rows = await reader.all(
-        select(Thread).where(
-            Thread.id.in_(keys), access.thread_visible(reader.viewer, reader.today)
-        )
-    )
+    rows = await reader.all(_THREADS_BY_ID, keys)
     return one_per_key(rows, lambda t: t.id, keys)
 
 
+_MESSAGES_BY_ID = prepared(
+    select(Message)
+    .join(Thread, Thread.id == Message.thread_id)
+    .where(Message.id.in_(KEYS), access.thread_in_scope())
+)
+
+
 async def messages_by_id(reader: Reader, keys: Sequence[int]) -> list[Message | None]:
-    rows = await reader.all(
-        select(Message)
-        .join(Thread, Thread.id == Message.thread_id)
-        .where(Message.id.in_(keys), access.thread_visible(reader.viewer, reader.today))
-    )
+    rows = await reader.all(_MESSAGES_BY_ID, keys)
     return one_per_key(rows, lambda m: m.id, keys)
 
 
+_LAST_MESSAGE_BY_THREAD = prepared(
+    select(Message)
+    .join(Thread, Thread.id == Message.thread_id)
+    .where(
+        Message.id.in_(
+            select(func.max(Message.id))
+            .where(Message.thread_id.in_(KEYS))
+            .group_by(Message.thread_id)
+        ),
+        access.thread_in_scope(),
+    )
+)
+
+
 async def last_message_by_thread(reader: Reader, keys: Sequence[int]) -> list[Message | None]:
-    newest = (
-        select(func.max(Message.id)).where(Message.thread_id.in_(keys)).group_by(Message.thread_id)
-    )
-    rows = await reader.all(
-        select(Message)
-        .join(Thread, Thread.id == Message.thread_id)
-        .where(Message.id.in_(newest), access.thread_visible(reader.viewer, reader.today))
-    )
+    rows = await reader.all(_LAST_MESSAGE_BY_THREAD, keys)
     return one_per_key(rows, lambda m: m.thread_id, keys)
+
+
+_UNREAD_COUNTS_BY_THREAD = prepared_rows(
+    select(Message.thread_id, func.count())
+    .join(Thread, Thread.id == Message.thread_id)
+    .outerjoin(
+        ThreadRead,
+        and_(
+            ThreadRead.thread_id == Message.thread_id,
+            ThreadRead.account_id == bindparam("account_id"),
+        ),
+    )
+    .where(
+        Message.thread_id.in_(KEYS),
+        access.thread_in_scope(),
+        Message.author_account_id != bindparam("account_id"),
+        Message.id > func.coalesce(ThreadRead.last_read_message_id, 0),
+    )
+    .group_by(Message.thread_id)
+)
 
 
 async def unread_counts_by_thread(reader: Reader, keys: Sequence[int]) -> list[int]:
@@ -89,26 +118,17 @@ async def unread_counts_by_thread(reader: Reader, keys: Sequence[int]) -> list[i
     viewer = reader.viewer
     if viewer is None:
         return [0 for _ in keys]
-    rows = await reader.rows(
-        select(Message.thread_id, func.count())
-        .join(Thread, Thread.id == Message.thread_id)
-        .outerjoin(
-            ThreadRead,
-            and_(
-                ThreadRead.thread_id == Message.thread_id,
-                ThreadRead.account_id == viewer.account_id,
-            ),
-        )
-        .where(
-            Message.thread_id.in_(keys),
-            access.thread_visible(viewer, reader.today),
-            Message.author_account_id != viewer.account_id,
-            Message.id > func.coalesce(ThreadRead.last_read_message_id, 0),
-        )
-        .group_by(Message.thread_id)
-    )
+    rows = await reader.rows(_UNREAD_COUNTS_BY_THREAD, keys, account_id=viewer.account_id)
     counts = {thread_id: count for thread_id, count in rows}
     return [counts.get(k, 0) for k in keys]
+
+
+_MESSAGE_COUNTS_BY_THREAD = prepared_rows(
+    select(Message.thread_id, func.count())
+    .join(Thread, Thread.id == Message.thread_id)
+    .where(Message.thread_id.in_(KEYS), access.thread_in_scope())
+    .group_by(Message.thread_id)
+)
 
 
 async def message_pages_by_thread(
@@ -116,21 +136,14 @@ async def message_pages_by_thread(
 ) -> list[Page[Message]]:
     """A newest-first page of messages per thread: one windowed query per distinct page shape."""
     thread_ids = sorted({thread_id for thread_id, _, _ in keys})
-    visible = access.thread_visible(reader.viewer, reader.today)
-    totals = dict(
-        await reader.rows(
-            select(Message.thread_id, func.count())
-            .join(Thread, Thread.id == Message.thread_id)
-            .where(Message.thread_id.in_(thread_ids), visible)
-            .group_by(Message.thread_id)
-        )
-    )
+    visible = access.thread_in_scope()
+    totals = dict(await reader.rows(_MESSAGE_COUNTS_BY_THREAD, thread_ids))
     shapes: defaultdict[tuple[int, int | None], list[int]] = defaultdict(list)
     for thread_id, first, after in keys:
         shapes[(first, after)].append(thread_id)
     pages: dict[MessagePageKey, Page[Message]] = {}
     for (first, after), ids in shapes.items():
-        rows = await reader.all(_newest_per_thread(ids, first, after, visible))
+        rows = await reader.all(prepared(_newest_per_thread(ids, first, after, visible)))
         grouped = many_per_key(rows, lambda m: m.thread_id, ids)
         for thread_id, messages in zip(ids, grouped, strict=True):
             request = PageRequest(first=first, after=None if after is None else [after])
@@ -165,25 +178,28 @@ def _newest_per_thread(
     )
 
 
-async def authors_by_account(reader: Reader, keys: Sequence[int]) -> list[Author | None]:
-    rows = await reader.rows(
-        select(
-            Account.id,
-            Account.role,
-            func.coalesce(Guardian.first_name, StaffMember.first_name),
-            func.coalesce(Guardian.last_name, StaffMember.last_name),
-        )
-        .outerjoin(Guardian, Guardian.id == Account.guardian_id)
-        .outerjoin(StaffMember, StaffMember.id == Account.staff_member_id)
-        .where(Account.id.in_(keys), access.in_organisation(Account.organisation_id, reader.viewer))
+_AUTHORS_BY_ACCOUNT = prepared_rows(
+    select(
+        Account.id,
+        Account.role,
+        func.coalesce(Guardian.first_name, StaffMember.first_name),
+        func.coalesce(Guardian.last_name, StaffMember.last_name),
     )
+    .outerjoin(Guardian, Guardian.id == Account.guardian_id)
+    .outerjoin(StaffMember, StaffMember.id == Account.staff_member_id)
+    .where(Account.id.in_(KEYS), access.organisation_in_scope(Account.organisation_id))
+)
+
+
+async def authors_by_account(reader: Reader, keys: Sequence[int]) -> list[Author | None]:
+    rows = await reader.rows(_AUTHORS_BY_ACCOUNT, keys)
     authors = {pk: Author(name=f"{first} {last}", role=role) for pk, role, first, last in rows}
     return [authors.get(k) for k in keys]
 
 
 async def threads_page(reader: Reader, request: PageRequest) -> Page[Thread]:
     """The viewer's threads, latest activity first."""
-    visible = access.thread_visible(reader.viewer, reader.today)
+    visible = access.thread_in_scope()
     statement = select(Thread).where(visible)
     after = int_cursor(request)
     if after is not None:
@@ -197,8 +213,7 @@ async def threads_page(reader: Reader, request: PageRequest) -> Page[Thread]:
                 and_(Thread.last_message_at == moment, Thread.id < after[1]),
             )
         )
-    rows = await reader.all(
-        statement.order_by(Thread.last_message_at.desc(), Thread.id.desc()).limit(request.first + 1)
-    )
-    total = await reader.all(select(func.count()).select_from(Thread).where(visible))
+    page = statement.order_by(Thread.last_message_at.desc(), Thread.id.desc())
+    rows = await reader.all(prepared(page.limit(request.first + 1)))
+    total = await reader.all(prepared(select(func.count()).select_from(Thread).where(visible)))
     return make_page(rows, request, lambda t: [_micros(t.last_message_at), t.id], total[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
+from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,107 +50,152 @@ def _bind(
 
 
 class Loaders:
-    """Named `<things>_by_<key>`; each returns results in key order (None/[] when not visible)."""
+    """Named `<things>_by_<key>`; each returns results in key order (None/[] when not visible).
+
+    Each loader is made on first use: a request touches a handful of the dozens here.
+    """
 
     def __init__(self, session: AsyncSession, viewer: Viewer | None, today: date) -> None:
-        self.reader = reader = Reader(session=session, viewer=viewer, today=today)
-        self.children_by_id: DataLoader[int, Child | None] = _bind(reader, children.children_by_id)
-        self.children_by_guardian: DataLoader[int, list[Child]] = _bind(
-            reader, children.children_by_guardian
-        )
-        self.guardians_by_child: DataLoader[int, list[Guardian]] = _bind(
-            reader, children.guardians_by_child
-        )
-        self.placements_by_child: DataLoader[int, list[Placement]] = _bind(
-            reader, children.placements_by_child
-        )
-        self.placements_by_id: DataLoader[int, Placement | None] = _bind(
-            reader, children.placements_by_id
-        )
-        self.schedule_by_placement: DataLoader[int, list[PlacementDay]] = _bind(
-            reader, children.schedule_by_placement
-        )
-        self.consents_by_child: DataLoader[int, list[Consent]] = _bind(
-            reader, children.consents_by_child
-        )
-        self.consent_changes_by_child: DataLoader[int, list[ConsentChange]] = _bind(
-            reader, children.consent_changes_by_child
-        )
-        self.organisations_by_id: DataLoader[int, Organisation | None] = _bind(
-            reader, organisation.organisations_by_id
-        )
-        self.locations_by_id: DataLoader[int, Location | None] = _bind(
-            reader, organisation.locations_by_id
-        )
-        self.groups_by_id: DataLoader[int, Group | None] = _bind(reader, organisation.groups_by_id)
-        self.groups_by_location: DataLoader[int, list[Group]] = _bind(
-            reader, organisation.groups_by_location
-        )
-        self.groups_by_staff: DataLoader[int, list[Group]] = _bind(
-            reader, organisation.groups_by_staff
-        )
-        self.slots_by_group: DataLoader[int, list[GroupSlot]] = _bind(
-            reader, organisation.slots_by_group
-        )
-        self.staff_by_id: DataLoader[int, StaffMember | None] = _bind(
-            reader, organisation.staff_by_id
-        )
-        self.staff_by_group: DataLoader[int, list[StaffMember]] = _bind(
-            reader, organisation.staff_by_group
-        )
-        self.guardians_by_id: DataLoader[int, Guardian | None] = _bind(
-            reader, people.guardians_by_id
-        )
-        self.accounts_by_id: DataLoader[int, Account | None] = _bind(reader, people.accounts_by_id)
-        self.accounts_by_guardian: DataLoader[int, Account | None] = _bind(
-            reader, people.accounts_by_guardian
-        )
-        self.display_names_by_account: DataLoader[int, str | None] = _bind(
-            reader, people.display_names_by_account
-        )
-        self.threads_by_id: DataLoader[int, Thread | None] = _bind(reader, messages.threads_by_id)
-        self.messages_by_id: DataLoader[int, Message | None] = _bind(
-            reader, messages.messages_by_id
-        )
-        self.last_message_by_thread: DataLoader[int, Message | None] = _bind(
-            reader, messages.last_message_by_thread
-        )
-        self.unread_counts_by_thread: DataLoader[int, int] = _bind(
-            reader, messages.unread_counts_by_thread
-        )
-        self.message_pages_by_thread: DataLoader[messages.MessagePageKey, Page[Message]] = _bind(
-            reader, messages.message_pages_by_thread
-        )
-        self.authors_by_account: DataLoader[int, messages.Author | None] = _bind(
-            reader, messages.authors_by_account
-        )
-        self.notifications_by_id: DataLoader[int, Event | None] = _bind(
-            reader, notifications.notifications_by_id
-        )
-        self.notification_settings_by_account: DataLoader[int, Settings | None] = _bind(
-            reader, notifications.notification_settings_by_account
-        )
-        self.notification_markers_by_account: DataLoader[int, int] = _bind(
-            reader, notifications.notification_markers_by_account
-        )
-        self.care_requests_by_id: DataLoader[int, CareRequest | None] = _bind(
-            reader, care.care_requests_by_id
-        )
-        self.request_days_by_request: DataLoader[int, list[CareRequestDay]] = _bind(
-            reader, care.request_days_by_request
-        )
-        self.swap_credits_by_child: DataLoader[int, list[SwapCredit]] = _bind(
-            reader, care.swap_credits_by_child
-        )
-        self.held_swap_minutes_by_child: DataLoader[int, int] = _bind(
-            reader, care.held_swap_minutes_by_child
-        )
-        self.group_slots_by_id: DataLoader[int, GroupSlot | None] = _bind(
-            reader, care.group_slots_by_id
-        )
+        self.reader = Reader(session=session, viewer=viewer, today=today)
+
+    @cached_property
+    def children_by_id(self) -> DataLoader[int, Child | None]:
+        return _bind(self.reader, children.children_by_id)
+
+    @cached_property
+    def children_by_guardian(self) -> DataLoader[int, list[Child]]:
+        return _bind(self.reader, children.children_by_guardian)
+
+    @cached_property
+    def guardians_by_child(self) -> DataLoader[int, list[Guardian]]:
+        return _bind(self.reader, children.guardians_by_child)
+
+    @cached_property
+    def placements_by_child(self) -> DataLoader[int, list[Placement]]:
+        return _bind(self.reader, children.placements_by_child)
+
+    @cached_property
+    def placements_by_id(self) -> DataLoader[int, Placement | None]:
+        return _bind(self.reader, children.placements_by_id)
+
+    @cached_property
+    def schedule_by_placement(self) -> DataLoader[int, list[PlacementDay]]:
+        return _bind(self.reader, children.schedule_by_placement)
+
+    @cached_property
+    def consents_by_child(self) -> DataLoader[int, list[Consent]]:
+        return _bind(self.reader, children.consents_by_child)
+
+    @cached_property
+    def consent_changes_by_child(self) -> DataLoader[int, list[ConsentChange]]:
+        return _bind(self.reader, children.consent_changes_by_child)
+
+    @cached_property
+    def organisations_by_id(self) -> DataLoader[int, Organisation | None]:
+        return _bind(self.reader, organisation.organisations_by_id)
+
+    @cached_property
+    def locations_by_id(self) -> DataLoader[int, Location | None]:
+        return _bind(self.reader, organisation.locations_by_id)
+
+    @cached_property
+    def groups_by_id(self) -> DataLoader[int, Group | None]:
+        return _bind(self.reader, organisation.groups_by_id)
+
+    @cached_property
+    def groups_by_location(self) -> DataLoader[int, list[Group]]:
+        return _bind(self.reader, organisation.groups_by_location)
+
+    @cached_property
+    def groups_by_staff(self) -> DataLoader[int, list[Group]]:
+        return _bind(self.reader, organisation.groups_by_staff)
+
+    @cached_property
+    def slots_by_group(self) -> DataLoader[int, list[GroupSlot]]:
+        return _bind(self.reader, organisation.slots_by_group)
+
+    @cached_property
+    def staff_by_id(self) -> DataLoader[int, StaffMember | None]:
+        return _bind(self.reader, organisation.staff_by_id)
+
+    @cached_property
+    def staff_by_group(self) -> DataLoader[int, list[StaffMember]]:
+        return _bind(self.reader, organisation.staff_by_group)
+
+    @cached_property
+    def guardians_by_id(self) -> DataLoader[int, Guardian | None]:
+        return _bind(self.reader, people.guardians_by_id)
+
+    @cached_property
+    def accounts_by_id(self) -> DataLoader[int, Account | None]:
+        return _bind(self.reader, people.accounts_by_id)
+
+    @cached_property
+    def accounts_by_guardian(self) -> DataLoader[int, Account | None]:
+        return _bind(self.reader, people.accounts_by_guardian)
+
+    @cached_property
+    def display_names_by_account(self) -> DataLoader[int, str | None]:
+        return _bind(self.reader, people.display_names_by_account)
+
+    @cached_property
+    def threads_by_id(self) -> DataLoader[int, Thread | None]:
+        return _bind(self.reader, messages.threads_by_id)
+
+    @cached_property
+    def messages_by_id(self) -> DataLoader[int, Message | None]:
+        return _bind(self.reader, messages.messages_by_id)
+
+    @cached_property
+    def last_message_by_thread(self) -> DataLoader[int, Message | None]:
+        return _bind(self.reader, messages.last_message_by_thread)
+
+    @cached_property
+    def unread_counts_by_thread(self) -> DataLoader[int, int]:
+        return _bind(self.reader, messages.unread_counts_by_thread)
+
+    @cached_property
+    def message_pages_by_thread(self) -> DataLoader[messages.MessagePageKey, Page[Message]]:
+        return _bind(self.reader, messages.message_pages_by_thread)
+
+    @cached_property
+    def authors_by_account(self) -> DataLoader[int, messages.Author | None]:
+        return _bind(self.reader, messages.authors_by_account)
+
+    @cached_property
+    def notifications_by_id(self) -> DataLoader[int, Event | None]:
+        return _bind(self.reader, notifications.notifications_by_id)
+
+    @cached_property
+    def notification_settings_by_account(self) -> DataLoader[int, Settings | None]:
+        return _bind(self.reader, notifications.notification_settings_by_account)
+
+    @cached_property
+    def notification_markers_by_account(self) -> DataLoader[int, int]:
+        return _bind(self.reader, notifications.notification_markers_by_account)
+
+    @cached_property
+    def care_requests_by_id(self) -> DataLoader[int, CareRequest | None]:
+        return _bind(self.reader, care.care_requests_by_id)
+
+    @cached_property
+    def request_days_by_request(self) -> DataLoader[int, list[CareRequestDay]]:
+        return _bind(self.reader, care.request_days_by_request)
+
+    @cached_property
+    def swap_credits_by_child(self) -> DataLoader[int, list[SwapCredit]]:
+        return _bind(self.reader, care.swap_credits_by_child)
+
+    @cached_property
+    def held_swap_minutes_by_child(self) -> DataLoader[int, int]:
+        return _bind(self.reader, care.held_swap_minutes_by_child)
+
+    @cached_property
+    def group_slots_by_id(self) -> DataLoader[int, GroupSlot | None]:
+        return _bind(self.reader, care.group_slots_by_id)
 
     def clear_all(self) -> None:
-        """Forget cached rows, e.g. after a mutation changed them."""
+        """Forget cached rows, e.g. after a mutation changed them (of the loaders made so far)."""
         for value in vars(self).values():
             if isinstance(value, DataLoader):
                 value.clear_all()

@@ -9,13 +9,32 @@ query. A row outside the viewer's scope is indistinguishable from a row that doe
 - A thread is seen by the guardians of its child and by the staff of its group who still see
   the child (`thread_visible`). Events follow `auth.event_access`.
 - Nothing crosses organisations; an anonymous caller sees nothing.
+
+Two forms of the same rules. The functions below build a condition for one viewer, for
+statements built per call (services, pages). Loaders use statements built once at import: their
+conditions (`*_in_scope`) name the viewer's sets as bound parameters, and a per-request `Scope`
+fills them in, reading each set (e.g. the visible child ids) at most once per request.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Collection
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    bindparam,
+    false,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.viewer import Viewer
 from gateway.models import Account, Child, Guardian, Guardianship, Placement, StaffGroup, Thread
@@ -112,13 +131,107 @@ def thread_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
     return rule
 
 
+# --- statements built once: the viewer's sets as parameters, filled in by `Scope` ----------
+
+VISIBLE_CHILDREN = "scope_visible_children"
+VIEWER_ORGANISATION = "scope_organisation"
+VIEWER_GUARDIAN = "scope_guardian"
+VIEWER_STAFF_MEMBER = "scope_staff_member"
+VIEWER_IS_GUARDIAN = "scope_is_guardian"
+
+
+def child_in_scope(child_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """As `child_visible`: the child is one the viewer may see today."""
+    return child_id.in_(bindparam(VISIBLE_CHILDREN, expanding=True))
+
+
+def organisation_in_scope(organisation_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """As `in_organisation`: the viewer's own organisation (none for an anonymous caller)."""
+    return organisation_id == bindparam(VIEWER_ORGANISATION)
+
+
+def guardian_in_scope(guardian_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """As `guardian_visible`: yourself, or a guardian of a child you may see."""
+    return or_(
+        guardian_id == bindparam(VIEWER_GUARDIAN),
+        guardian_id.in_(
+            select(Guardianship.guardian_id).where(child_in_scope(Guardianship.child_id))
+        ),
+    )
+
+
+def thread_in_scope() -> ColumnElement[bool]:
+    """As `thread_visible`: guardians of its child; staff of its group while they see the child."""
+    of_staff_group = Thread.group_id.in_(
+        select(StaffGroup.group_id).where(
+            StaffGroup.staff_member_id == bindparam(VIEWER_STAFF_MEMBER)
+        )
+    )
+    return and_(
+        organisation_in_scope(Thread.organisation_id),
+        child_in_scope(Thread.child_id),
+        or_(bindparam(VIEWER_IS_GUARDIAN, type_=Boolean), of_staff_group),
+    )
+
+
+class Scope:
+    """One viewer's sets for one request, each read at most once and only when a statement needs it.
+
+    `lock` is the one the request's reads share: the session runs one statement at a time.
+    """
+
+    def __init__(
+        self, session: AsyncSession, viewer: Viewer | None, today: date, lock: asyncio.Lock
+    ) -> None:
+        self.session = session
+        self.viewer = viewer
+        self.today = today
+        self.lock = lock
+        self._child_ids: frozenset[int] | None = None
+
+    async def child_ids(self) -> frozenset[int]:
+        """Ids of the children the viewer may see today (`visible_child_ids`)."""
+        if self._child_ids is None:
+            if self.viewer is None:
+                self._child_ids = frozenset()
+            else:
+                async with self.lock:
+                    if self._child_ids is None:
+                        rows = await self.session.scalars(
+                            visible_child_ids(self.viewer, self.today)
+                        )
+                        self._child_ids = frozenset(rows)
+        return self._child_ids
+
+    async def params(self, names: Collection[str]) -> dict[str, Any]:
+        """Values for the scope parameters among `names` (a statement's bound parameters)."""
+        viewer = self.viewer
+        values: dict[str, Any] = {}
+        if VISIBLE_CHILDREN in names:
+            values[VISIBLE_CHILDREN] = sorted(await self.child_ids())
+        if VIEWER_ORGANISATION in names:
+            values[VIEWER_ORGANISATION] = viewer.organisation_id if viewer else None
+        if VIEWER_GUARDIAN in names:
+            values[VIEWER_GUARDIAN] = viewer.guardian_id if viewer else None
+        if VIEWER_STAFF_MEMBER in names:
+            values[VIEWER_STAFF_MEMBER] = viewer.staff_member_id if viewer else None
+        if VIEWER_IS_GUARDIAN in names:
+            values[VIEWER_IS_GUARDIAN] = viewer is not None and viewer.is_guardian
+        return values
+
+
 __all__ = [
     "ACCESS_WINDOW",
+    "Scope",
     "account_contact_visible",
+    "child_in_scope",
     "child_visible",
+    "guardian_in_scope",
     "guardian_visible",
     "in_organisation",
+    "organisation_in_scope",
     "staff_of_group",
+    "thread_in_scope",
     "thread_visible",
     "visible_child_ids",
 ]

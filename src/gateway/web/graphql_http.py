@@ -11,7 +11,6 @@ elsewhere.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import strawberry
 from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
@@ -191,7 +191,9 @@ def _errors(status: int, exchange: _Exchange, errors: list[GraphQLError]) -> Res
 
 
 def _json(status: int, exchange: _Exchange, body: dict[str, Any]) -> Response:
-    content = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    # orjson: compact UTF-8 like `json.dumps(..., ensure_ascii=False)`, several times faster on
+    # large results. GraphQL's Float already refuses NaN and infinities, so none reach it.
+    content = orjson.dumps(body)
     return Response(content, status, media_type=f"{exchange.media_type}; charset=utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from datetime import date, datetime, time
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +13,7 @@ from gateway import models
 from gateway.ids import to_global_id
 from gateway.placements import current_placement, placement_status
 from resolvers.context import Info
+from resolvers.relations import then
 from resolvers.types.node import Node
 from resolvers.types.organisation import Group, Location
 from resolvers.types.people import Guardian
@@ -85,18 +87,19 @@ class Placement(Node):
         minutes = self.model.flex_pot_minutes
         return None if minutes is None else minutes / 60
 
-    @strawberry.field(description="The group the child is placed in.")
-    async def group(self, info: Info) -> Group | None:
-        row = await info.context.loaders.groups_by_id.load(self.model.group_id)
-        return Group.from_model(row) if row else None
+    @strawberry.field(description="The group the child is placed in.", graphql_type=Group | None)
+    def group(self, info: Info) -> Awaitable[Group | None]:
+        return then(
+            info.context.loaders.groups_by_id.load(self.model.group_id),
+            lambda row: Group.from_model(row) if row else None,
+        )
 
-    @strawberry.field(description="The weekly schedule, Monday first.")
-    async def schedule(self, info: Info) -> list[ScheduleDay]:
-        rows = await info.context.loaders.schedule_by_placement.load(self.model.id)
-        return [
-            ScheduleDay(weekday=Weekday(d.weekday), start_time=d.start_time, end_time=d.end_time)
-            for d in rows
-        ]
+    @strawberry.field(
+        description="The weekly schedule, Monday first.", graphql_type=list[ScheduleDay]
+    )
+    def schedule(self, info: Info) -> Awaitable[list[ScheduleDay]]:
+        rows = info.context.loaders.schedule_by_placement.load(self.model.id)
+        return then(rows, _schedule)
 
 
 @strawberry.type(description="A guardian's current answer to one kind of consent.")
@@ -148,10 +151,12 @@ class Child(Node):
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @strawberry.field(description="All placements, oldest first.")
-    async def placements(self, info: Info) -> list[Placement]:
-        rows = await info.context.loaders.placements_by_child.load(self.model.id)
-        return [Placement.from_model(p) for p in rows]
+    @strawberry.field(description="All placements, oldest first.", graphql_type=list[Placement])
+    def placements(self, info: Info) -> Awaitable[list[Placement]]:
+        return then(
+            info.context.loaders.placements_by_child.load(self.model.id),
+            lambda rows: [Placement.from_model(p) for p in rows],
+        )
 
     @strawberry.field(
         description="Group of the running placement (else the next, else the last one)."
@@ -172,42 +177,65 @@ class Child(Node):
         row = await info.context.loaders.locations_by_id.load(group.model.location_id)
         return Location.from_model(row) if row else None
 
-    @strawberry.field(description="The child's guardians (one or two).")
-    async def guardians(self, info: Info) -> list[Guardian]:
-        rows = await info.context.loaders.guardians_by_child.load(self.model.id)
-        return [Guardian.from_model(g) for g in rows]
+    @strawberry.field(
+        description="The child's guardians (one or two).", graphql_type=list[Guardian]
+    )
+    def guardians(self, info: Info) -> Awaitable[list[Guardian]]:
+        return then(
+            info.context.loaders.guardians_by_child.load(self.model.id),
+            lambda rows: [Guardian.from_model(g) for g in rows],
+        )
 
-    @strawberry.field(description="One entry per kind: photos, diary, outings.")
-    async def consents(self, info: Info) -> list[Consent]:
-        rows = {c.kind: c for c in await info.context.loaders.consents_by_child.load(self.model.id)}
-        answers = []
-        for kind in models.ConsentKind:
-            row = rows.get(kind)
-            answers.append(
-                Consent(
-                    kind=ConsentKind(kind.value),
-                    granted=row.granted if row else None,
-                    changed_at=row.changed_at if row else None,
-                    changed_by_account_id=row.changed_by_account_id if row else None,
-                )
-            )
-        return answers
+    @strawberry.field(
+        description="One entry per kind: photos, diary, outings.", graphql_type=list[Consent]
+    )
+    def consents(self, info: Info) -> Awaitable[list[Consent]]:
+        return then(info.context.loaders.consents_by_child.load(self.model.id), _consents)
 
-    @strawberry.field(description="Every change of the consents, newest first.")
-    async def consent_history(self, info: Info) -> list[ConsentChange]:
-        rows = await info.context.loaders.consent_changes_by_child.load(self.model.id)
-        return [
-            ConsentChange(
-                kind=ConsentKind(c.kind.value),
-                granted=c.granted,
-                changed_at=c.changed_at,
-                changed_by_account_id=c.changed_by_account_id,
-            )
-            for c in rows
-        ]
+    @strawberry.field(
+        description="Every change of the consents, newest first.", graphql_type=list[ConsentChange]
+    )
+    def consent_history(self, info: Info) -> Awaitable[list[ConsentChange]]:
+        rows = info.context.loaders.consent_changes_by_child.load(self.model.id)
+        return then(rows, _consent_changes)
 
     @strawberry.field(description="Swap hours: balance, hours held, and each credit's expiry.")
     def swap_hours(self) -> Annotated[SwapHours, strawberry.lazy("resolvers.types.care")]:
         from resolvers.types.care import SwapHours  # care types build on Child
 
         return SwapHours(child_id=self.model.id)
+
+
+def _schedule(rows: Sequence[models.PlacementDay]) -> list[ScheduleDay]:
+    return [
+        ScheduleDay(weekday=Weekday(d.weekday), start_time=d.start_time, end_time=d.end_time)
+        for d in rows
+    ]
+
+
+def _consents(rows: Sequence[models.Consent]) -> list[Consent]:
+    by_kind = {c.kind: c for c in rows}
+    answers = []
+    for kind in models.ConsentKind:
+        row = by_kind.get(kind)
+        answers.append(
+            Consent(
+                kind=ConsentKind(kind.value),
+                granted=row.granted if row else None,
+                changed_at=row.changed_at if row else None,
+                changed_by_account_id=row.changed_by_account_id if row else None,
+            )
+        )
+    return answers
+
+
+def _consent_changes(rows: Sequence[models.ConsentChange]) -> list[ConsentChange]:
+    return [
+        ConsentChange(
+            kind=ConsentKind(c.kind.value),
+            granted=c.granted,
+            changed_at=c.changed_at,
+            changed_by_account_id=c.changed_by_account_id,
+        )
+        for c in rows
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import time
 
 import strawberry
@@ -9,6 +10,7 @@ import strawberry
 from gateway import models
 from gateway.ids import to_global_id
 from resolvers.context import Info
+from resolvers.relations import then
 from resolvers.types.node import Node
 
 
@@ -78,15 +80,23 @@ class Group(Node):
             id=strawberry.ID(to_global_id("Group", m.id)), model=m, name=m.name, capacity=m.capacity
         )
 
-    @strawberry.field(description="The location the group is at.")
-    async def location(self, info: Info) -> Location | None:
-        row = await info.context.loaders.locations_by_id.load(self.model.location_id)
-        return Location.from_model(row) if row else None
+    @strawberry.field(description="The location the group is at.", graphql_type=Location | None)
+    def location(self, info: Info) -> Awaitable[Location | None]:
+        return then(
+            info.context.loaders.locations_by_id.load(self.model.location_id),
+            lambda row: Location.from_model(row) if row else None,
+        )
 
-    @strawberry.field(description="Time slots that can be requested for extra days.")
-    async def slots(self, info: Info) -> list[TimeSlot]:
-        rows = await info.context.loaders.slots_by_group.load(self.model.id)
-        return [TimeSlot(name=s.name, start_time=s.start_time, end_time=s.end_time) for s in rows]
+    @strawberry.field(
+        description="Time slots that can be requested for extra days.", graphql_type=list[TimeSlot]
+    )
+    def slots(self, info: Info) -> Awaitable[list[TimeSlot]]:
+        return then(
+            info.context.loaders.slots_by_group.load(self.model.id),
+            lambda rows: [
+                TimeSlot(name=s.name, start_time=s.start_time, end_time=s.end_time) for s in rows
+            ],
+        )
 
     @strawberry.field(description="The staff members working in this group.")
     async def staff(self, info: Info) -> list[StaffMember]:

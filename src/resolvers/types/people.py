@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +11,7 @@ import strawberry
 from gateway import models
 from gateway.ids import to_global_id
 from resolvers.context import Info
+from resolvers.relations import then
 from resolvers.types.node import Node
 from resolvers.types.organisation import Organisation, StaffMember
 
@@ -42,10 +44,15 @@ class Guardian(Node):
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @strawberry.field(description="E-mail address; shown to the guardian themself and to staff.")
-    async def email(self, info: Info) -> str | None:
-        account = await info.context.loaders.accounts_by_guardian.load(self.model.id)
-        return account.email if account else None
+    @strawberry.field(
+        description="E-mail address; shown to the guardian themself and to staff.",
+        graphql_type=str | None,
+    )
+    def email(self, info: Info) -> Awaitable[str | None]:
+        return then(
+            info.context.loaders.accounts_by_guardian.load(self.model.id),
+            lambda account: account.email if account else None,
+        )
 
     @strawberry.field(description="Phone number; shown to staff only.")
     def phone(self, info: Info) -> str | None:
@@ -77,10 +84,14 @@ class Account(Node):
             role=Role(m.role.value),
         )
 
-    @strawberry.field(description="The organisation this account belongs to.")
-    async def organisation(self, info: Info) -> Organisation | None:
-        row = await info.context.loaders.organisations_by_id.load(self.model.organisation_id)
-        return Organisation.from_model(row) if row else None
+    @strawberry.field(
+        description="The organisation this account belongs to.", graphql_type=Organisation | None
+    )
+    def organisation(self, info: Info) -> Awaitable[Organisation | None]:
+        return then(
+            info.context.loaders.organisations_by_id.load(self.model.organisation_id),
+            lambda row: Organisation.from_model(row) if row else None,
+        )
 
     @strawberry.field(description="The guardian behind this account; null for staff.")
     async def guardian(self, info: Info) -> Guardian | None:
