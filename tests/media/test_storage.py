@@ -28,7 +28,7 @@ async def chunks(*parts: bytes, then_fail: bool = False) -> AsyncIterator[bytes]
 
 
 async def stored_keys(storage: Storage) -> list[str]:
-    return sorted([key async for key in storage.keys()])
+    return sorted([key async for key in storage.list_keys()])
 
 
 async def test_put_bytes_then_stat_read_and_stream(storage: Storage) -> None:
@@ -142,11 +142,14 @@ async def test_unsafe_keys_are_refused(storage: Storage, key: str) -> None:
 async def test_rolled_back_upload_removes_its_files(storage: Storage) -> None:
     await storage.put("photos/kept/display.jpg", b"kept")
 
-    with pytest.raises(Broken):
+    async def failing_change() -> None:
         async with pending_writes(storage) as writes:
             await writes.put("photos/gone/thumbnail.jpg", b"t")
             await writes.put("photos/gone/display.jpg", b"d")
             raise Broken  # e.g. the database transaction failed
+
+    with pytest.raises(Broken):
+        await failing_change()
 
     async with pending_writes(storage) as writes:
         await writes.put("photos/forgotten/display.jpg", b"d")  # never committed

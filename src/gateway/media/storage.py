@@ -67,7 +67,7 @@ class Storage(Protocol):
         """Remove the object; a missing one is not an error."""
         ...
 
-    def keys(self, prefix: str = "") -> AsyncIterator[str]:
+    def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
         """Every stored key starting with `prefix`, in no particular order (for sweeps, tests)."""
         ...
 

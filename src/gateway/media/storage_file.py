@@ -100,7 +100,7 @@ class FileStorage:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
 
-    async def keys(self, prefix: str = "") -> AsyncIterator[str]:
+    async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
         found = await asyncio.to_thread(self._walk)
         for key in found:
             if key.startswith(prefix):
