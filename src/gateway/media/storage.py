@@ -88,7 +88,10 @@ def storage_from_url(url: str) -> Storage:
 
         return FileStorage(Path(url.removeprefix("file://")))
     if url.startswith("s3://"):
-        from gateway.media.storage_s3 import S3Storage
+        try:
+            from gateway.media.storage_s3 import S3Storage
+        except ImportError as exc:
+            raise ValueError("s3:// storage needs aiobotocore: pip install '.[s3]'") from exc
 
         parts = urlsplit(url)
         query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
