@@ -101,7 +101,7 @@ def _signature(secret: str, *parts: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def _checked_expiry(query: Mapping[str, str], now: datetime) -> tuple[str, datetime]:
+def _checked_expiry(query: Mapping[str, str]) -> tuple[str, datetime]:
     exp = query.get("exp", "")
     if not exp.isdigit() or len(exp) > 12:
         raise MediaUrlRejected("malformed")
@@ -140,7 +140,7 @@ def verify_media_url(
     key: str, query: Mapping[str, str], *, secret: str, now: datetime
 ) -> MediaGrant:
     """Check the signature first, then the expiry; raises `MediaUrlRejected`."""
-    exp, expires_at = _checked_expiry(query, now)
+    exp, expires_at = _checked_expiry(query)
     name = query.get("dl", "")
     _check(secret, query, ("media", key, exp, name))
     if expires_at <= now:
@@ -189,7 +189,7 @@ def sign_zip_url(
 
 def verify_zip_url(query: Mapping[str, str], *, secret: str, now: datetime) -> ZipGrant:
     """Check a ZIP URL's signature and expiry; raises `MediaUrlRejected`."""
-    exp, expires_at = _checked_expiry(query, now)
+    exp, expires_at = _checked_expiry(query)
     manifest = query.get("m", "")
     name = query.get("dl", "")
     _check(secret, query, ("zip", manifest, exp, name))

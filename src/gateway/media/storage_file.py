@@ -41,7 +41,9 @@ class FileStorage:
                         await asyncio.to_thread(handle.write, chunk)
                 await asyncio.to_thread(_flush_and_sync, handle)
             finally:
-                await asyncio.to_thread(handle.close)
+                # Closed here, not in a thread: an await in a cancelled task (a client gone)
+                # may never return, and the descriptor would stay open until collected.
+                handle.close()
             # The rename is the commit: readers see the old file or the whole new one.
             await asyncio.to_thread(os.replace, temp, path)
         except BaseException:
@@ -92,7 +94,7 @@ class FileStorage:
                     remaining -= len(chunk)
                 yield chunk
         finally:
-            await asyncio.to_thread(handle.close)
+            handle.close()  # see `put`: no await on the way out of a cancelled download
 
     async def read(self, key: str) -> bytes:
         return b"".join([chunk async for chunk in self.stream(key)])
