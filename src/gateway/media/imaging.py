@@ -65,6 +65,10 @@ class ImageRejected(DomainError):
         super().__init__(reason.value, message, field)
         self.reason = reason
 
+    def at(self, field: list[str]) -> ImageRejected:
+        """The same error, pointing at the input that carried the file (e.g. the 3rd upload)."""
+        return ImageRejected(self.reason, self.message, field)
+
 
 @dataclass(frozen=True)
 class ImageLimits:

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gateway.media.keys import content_type_for, validate_key
-from gateway.media.storage import CHUNK_SIZE, Content, ObjectInfo, ObjectNotFound
+from gateway.media.storage import CHUNK_SIZE, Content, ObjectInfo, ObjectNotFound, StorageBase
 
 # Temporary files start with a dot, which no valid key segment does, so they are never served.
 _TEMP_PREFIX = ".tmp-"
 
 
-class FileStorage:
+class FileStorage(StorageBase):
     """A folder as storage. Every blocking call runs in a worker thread."""
 
     def __init__(self, root: Path) -> None:
@@ -67,13 +67,6 @@ class FileStorage:
             key=key, size=result.st_size, etag=etag, content_type=content_type_for(key)
         )
 
-    async def exists(self, key: str) -> bool:
-        try:
-            await self.stat(key)
-        except ObjectNotFound:
-            return False
-        return True
-
     async def stream(
         self, key: str, *, start: int = 0, stop: int | None = None
     ) -> AsyncIterator[bytes]:
@@ -95,9 +88,6 @@ class FileStorage:
                 yield chunk
         finally:
             handle.close()  # see `put`: no await on the way out of a cancelled download
-
-    async def read(self, key: str) -> bytes:
-        return b"".join([chunk async for chunk in self.stream(key)])
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)

@@ -18,14 +18,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from gateway.media.keys import content_type_for, validate_key
-from gateway.media.storage import CHUNK_SIZE, Content, ObjectInfo, ObjectNotFound
+from gateway.media.storage import CHUNK_SIZE, Content, ObjectInfo, ObjectNotFound, StorageBase
 
 # S3's minimum part size is 5 MiB; content up to one part goes up in a single PUT.
 PART_SIZE = 8 * 1024 * 1024
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
-class S3Storage:
+class S3Storage(StorageBase):
     """A bucket (optionally a `prefix` inside it) as storage; one client, opened on first use."""
 
     def __init__(
@@ -134,13 +134,6 @@ class S3Storage:
             content_type=content_type_for(key),
         )
 
-    async def exists(self, key: str) -> bool:
-        try:
-            await self.stat(key)
-        except ObjectNotFound:
-            return False
-        return True
-
     async def stream(
         self, key: str, *, start: int = 0, stop: int | None = None
     ) -> AsyncIterator[bytes]:
@@ -160,9 +153,6 @@ class S3Storage:
         async with answer["Body"] as body:
             while chunk := await body.read(CHUNK_SIZE):
                 yield chunk
-
-    async def read(self, key: str) -> bytes:
-        return b"".join([chunk async for chunk in self.stream(key)])
 
     async def delete(self, key: str) -> None:
         s3 = await self._s3()
