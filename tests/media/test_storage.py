@@ -7,10 +7,12 @@ import os
 from collections.abc import AsyncIterator
 
 import pytest
+from pydantic import ValidationError
 
 from gateway.media import InvalidKey, ObjectNotFound, Storage, pending_writes, storage_from_url
 from gateway.media.storage_file import FileStorage
 from gateway.media.storage_s3 import PART_SIZE
+from gateway.settings import Settings
 
 KEY = "photos/ab12/display.jpg"
 
@@ -190,3 +192,5 @@ def test_storage_urls() -> None:
         storage_from_url("s3://?endpoint=http://127.0.0.1:9000")
     with pytest.raises(ValueError, match="unknown storage"):
         storage_from_url("ftp://host/media")
+    with pytest.raises(ValidationError, match="file:// or s3://"):
+        Settings(storage_url="ftp://host/media", _env_file=None)  # type: ignore[call-arg]
