@@ -19,6 +19,7 @@ import hmac
 import json
 import math
 import re
+import unicodedata
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -89,6 +90,15 @@ def safe_filename(name: str) -> str:
     """A download name without path separators, quotes or control characters (at most 150)."""
     cleaned = _UNSAFE_IN_FILENAME.sub("_", name).strip(" .")
     return cleaned[:150] or "download"
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the UTF-8 one as `filename*` (RFC 6266)."""
+    ascii_name = (
+        unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode() or "download"
+    )
+    ascii_name = ascii_name.replace("\\", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _expiry(now: datetime, ttl: timedelta) -> int:

@@ -18,6 +18,7 @@ from gateway.media import (
     MediaUrlRejected,
     ObjectNotFound,
     ZipGrant,
+    content_disposition,
     entry_members,
     verify_media_url,
     verify_zip_url,
@@ -27,7 +28,6 @@ from gateway.media.signing import MEDIA_PREFIX, ZIP_PATH
 from gateway.runtime import Runtime
 from gateway.web.http_ranges import (
     RangeNotSatisfiable,
-    content_disposition,
     etag_matches,
     parse_range,
 )
