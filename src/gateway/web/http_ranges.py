@@ -5,6 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Kept importable from here, where it was first (the media route's helpers).
+from gateway.media.signing import content_disposition
+
+__all__ = [
+    "ByteRange",
+    "RangeNotSatisfiable",
+    "content_disposition",
+    "etag_matches",
+    "parse_range",
+]
+
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
