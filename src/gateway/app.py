@@ -27,7 +27,7 @@ from gateway.live.fanout import fanout
 from gateway.mail import Mailer, mailer_from_url
 from gateway.runtime import Runtime
 from gateway.settings import Settings, get_settings
-from gateway.web import GraphQLHTTP, GraphQLWebSocket
+from gateway.web import GraphQLHTTP, GraphQLWebSocket, MediaEndpoint
 from gateway.web.graphiql import ASSET_PATH as GRAPHIQL_ASSETS
 from gateway.web.graphiql import GraphiQL
 
@@ -114,6 +114,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await hub.stop()
+            await runtime.close_media()
             await engine.dispose()
 
     graphiql = (
@@ -129,11 +130,15 @@ def create_app(
     )
     live = live_schema()
     websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
+    media = MediaEndpoint(runtime=lambda: app.state.runtime)
     app = Starlette(
         routes=[
             Route("/graphql", graphql),
             Route("/healthz", _health),
             *([Route(f"{GRAPHIQL_ASSETS}/{{name}}", graphiql.asset)] if graphiql else []),
+            # Everything under /media, the bare prefix included, answers only to a signature.
+            Route("/media", media),
+            Route("/media/{rest:path}", media),
         ],
         # As middleware, not a route: Starlette's exception handling wraps `send` for routes,
         # and the fan-out needs the server's own `send` to write pre-encoded frames.
