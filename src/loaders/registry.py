@@ -17,13 +17,16 @@ from gateway.models import (
     Child,
     Consent,
     ConsentChange,
+    DiaryEntry,
     Event,
     Group,
+    GroupPost,
     GroupSlot,
     Guardian,
     Location,
     Message,
     Organisation,
+    Photo,
     Placement,
     PlacementDay,
     StaffMember,
@@ -32,7 +35,7 @@ from gateway.models import (
 )
 from gateway.pagination import Page
 from gateway.services.notifications import Settings
-from loaders import care, children, messages, notifications, organisation, people
+from loaders import care, children, diary, messages, notifications, organisation, people, timeline
 from loaders.base import Reader
 
 K = TypeVar("K")
@@ -147,6 +150,28 @@ class Loaders:
         self.group_slots_by_id: DataLoader[int, GroupSlot | None] = _bind(
             reader, care.group_slots_by_id
         )
+        self.diary_entries_by_id: DataLoader[int, DiaryEntry | None] = _bind(
+            reader, diary.diary_entries_by_id
+        )
+        self.group_posts_by_id: DataLoader[int, GroupPost | None] = _bind(
+            reader, diary.group_posts_by_id
+        )
+        self.photos_by_id: DataLoader[int, Photo | None] = _bind(reader, diary.photos_by_id)
+        self.photos_by_diary_entry: DataLoader[int, list[Photo]] = _bind(
+            reader, diary.photos_by_diary_entry
+        )
+        self.photos_by_group_post: DataLoader[int, list[Photo]] = _bind(
+            reader, diary.photos_by_group_post
+        )
+        self.tagged_children_by_photo: DataLoader[int, list[Child]] = _bind(
+            reader, diary.tagged_children_by_photo
+        )
+        self.consent_roster_by_group_day: DataLoader[diary.RosterKey, list[diary.ConsentStatus]] = (
+            _bind(reader, diary.consent_roster_by_group_day)
+        )
+        self.timeline_pages_by_child: DataLoader[
+            timeline.TimelineKey, Page[timeline.TimelineRef]
+        ] = _bind(reader, timeline.timeline_pages_by_child)
 
     def clear_all(self) -> None:
         """Forget cached rows, e.g. after a mutation changed them."""

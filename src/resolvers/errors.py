@@ -101,6 +101,14 @@ class UserErrorCode(Enum):
         "RANGE_TOO_LARGE",
         description="The date range or list is longer than allowed.",
     )
+    NO_DIARY_CONSENT = strawberry.enum_value(
+        "NO_DIARY_CONSENT",
+        description="The child's guardians have not consented to staff writing its diary.",
+    )
+    NO_PHOTO_CONSENT = strawberry.enum_value(
+        "NO_PHOTO_CONSENT",
+        description="The child's guardians have not consented to photos of it.",
+    )
 
 
 @strawberry.type(description="An expected reason why a mutation changed nothing.")
