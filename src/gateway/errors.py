@@ -38,6 +38,11 @@ class ErrorCode(Enum):
     # The child's day (diary, photos): the guardians' consents bind the staff side.
     NO_DIARY_CONSENT = "NO_DIARY_CONSENT"
     NO_PHOTO_CONSENT = "NO_PHOTO_CONSENT"
+    # Uploaded files (`media.ImageRejected`).
+    NOT_AN_IMAGE = "NOT_AN_IMAGE"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    TOO_MANY_PIXELS = "TOO_MANY_PIXELS"
+    CORRUPT_IMAGE = "CORRUPT_IMAGE"
 
 
 class DomainError(Exception):

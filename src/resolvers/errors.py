@@ -109,6 +109,22 @@ class UserErrorCode(Enum):
         "NO_PHOTO_CONSENT",
         description="The child's guardians have not consented to photos of it.",
     )
+    NOT_AN_IMAGE = strawberry.enum_value(
+        "NOT_AN_IMAGE",
+        description="The file is not a JPEG, PNG, WebP or HEIC image (judged by its content).",
+    )
+    FILE_TOO_LARGE = strawberry.enum_value(
+        "FILE_TOO_LARGE",
+        description="The file is larger than the upload limit.",
+    )
+    TOO_MANY_PIXELS = strawberry.enum_value(
+        "TOO_MANY_PIXELS",
+        description="The image has more pixels than accepted.",
+    )
+    CORRUPT_IMAGE = strawberry.enum_value(
+        "CORRUPT_IMAGE",
+        description="The image is damaged or truncated and cannot be read.",
+    )
 
 
 @strawberry.type(description="An expected reason why a mutation changed nothing.")
