@@ -36,6 +36,7 @@ from gateway.media.imaging import (
     process_image,
 )
 from gateway.media.keys import InvalidKey, Variant, content_type_for, validate_key, variant_key
+from gateway.media.photos import StoredPhoto, store_photo
 from gateway.media.signing import (
     MediaGrant,
     MediaSigner,
@@ -75,6 +76,7 @@ __all__ = [
     "ProcessedImage",
     "RejectCode",
     "Storage",
+    "StoredPhoto",
     "Variant",
     "ZipEntry",
     "ZipGrant",
@@ -90,6 +92,7 @@ __all__ = [
     "sniff_image",
     "storage_from_url",
     "storage_member",
+    "store_photo",
     "validate_key",
     "variant_key",
     "verify_media_url",

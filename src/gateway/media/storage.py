@@ -67,6 +67,10 @@ class Storage(Protocol):
         """Remove the object; a missing one is not an error."""
         ...
 
+    def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
+        """Every stored key starting with `prefix`, in no particular order (for sweeps, tests)."""
+        ...
+
     async def close(self) -> None:
         """Release connections; the storage is not used afterwards."""
         ...

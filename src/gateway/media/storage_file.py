@@ -100,6 +100,23 @@ class FileStorage:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
 
+    async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
+        found = await asyncio.to_thread(self._walk)
+        for key in found:
+            if key.startswith(prefix):
+                yield key
+
+    def _walk(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for path in self.root.rglob("*"):
+            key = path.relative_to(self.root).as_posix()
+            # Temporary files of writes in progress are not objects (yet).
+            if path.is_file() and not path.name.startswith(_TEMP_PREFIX):
+                found.append(key)
+        return found
+
     async def close(self) -> None:
         return None
 

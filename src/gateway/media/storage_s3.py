@@ -168,6 +168,13 @@ class S3Storage:
         s3 = await self._s3()
         await s3.delete_object(Bucket=self.bucket, Key=self._name(key))
 
+    async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
+        s3 = await self._s3()
+        paginator = s3.get_paginator("list_objects_v2")
+        async for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+            for item in page.get("Contents", []):
+                yield str(item["Key"])[len(self.prefix) :]
+
     async def close(self) -> None:
         if self._stack is not None:
             await self._stack.aclose()
