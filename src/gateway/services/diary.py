@@ -19,6 +19,7 @@ from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
 from gateway.ids import pk_of, to_global_id
 from gateway.live import events
+from gateway.media import Storage
 from gateway.models import Child, Consent, ConsentKind, DiaryEntry, Photo, Placement, StaffGroup
 from gateway.services.diary_text import DayFacts, clean_entry_body, clean_facts
 from gateway.services.message_text import clean_key, invalid
@@ -217,12 +218,13 @@ async def update_diary_entry(
 
 
 async def delete_diary_entry(
-    session: AsyncSession, viewer: Viewer, now: datetime, *, entry_id: str
-) -> list[str]:
-    """Delete one's own entry with its photos; returns the storage keys of their files.
+    session: AsyncSession, viewer: Viewer, now: datetime, storage: Storage, *, entry_id: str
+) -> None:
+    """Delete one's own entry with its photos, then their files.
 
-    The rows go in this transaction; the caller removes the files after the commit, so a
-    rollback never leaves an entry whose photos are gone.
+    The rows go in one transaction and the files only after it committed, so a rollback never
+    leaves an entry whose photos are gone; a file left behind by a crash in between is never
+    served again (no row hands out its URL).
     """
     entry = await own_entry(session, viewer, now, entry_id)
     renditions = await session.scalars(
@@ -231,4 +233,5 @@ async def delete_diary_entry(
     keys = [str(r["key"]) for sizes in renditions for r in sizes.values()]
     await session.delete(entry)
     await session.commit()
-    return keys
+    for key in keys:
+        await storage.delete(key)

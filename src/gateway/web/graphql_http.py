@@ -27,16 +27,15 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gateway.masking import INTERNAL, is_crash, masked, request_id_from
+from gateway.web.multipart import close_uploads, read_post
 from gateway.web.negotiation import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
     RequestErrors,
     RequestRejected,
     accepts_html,
-    check_content_type,
     choose_media_type,
     operation_to_run,
-    params_from_body,
     params_from_query_string,
 )
 
@@ -88,6 +87,7 @@ class GraphQLHTTP:
         response.headers["X-Request-ID"] = exchange.request_id
         response.headers["Vary"] = "Accept"
         await response(scope, receive, send)
+        await close_uploads(request)
         _log_access(request, str(response.status_code), started, exchange)
 
     async def _handle(self, request: Request, exchange: _Exchange) -> Response:
@@ -105,8 +105,7 @@ class GraphQLHTTP:
         if request.method == "GET":
             params = params_from_query_string(request.query_params)
         else:
-            check_content_type(request.headers.get("content-type"))
-            params = params_from_body(await self._read_body(request))
+            params = await read_post(request, self._read_body)
         operation = operation_to_run(params, request.method)
         exchange.operation_name = operation.name.value if operation.name else None
         allowed = {OperationType.QUERY} | (

@@ -17,6 +17,7 @@ from resolvers.mutations.diary_inputs import (
     UpdateDiaryEntryInput,
     WriteDiaryEntryInput,
 )
+from resolvers.mutations.photos import upload_photos
 from resolvers.types.diary import DiaryEntry
 
 
@@ -89,10 +90,11 @@ async def delete_diary_entry(
 ) -> DeleteDiaryEntryPayload:
     ctx = info.context
 
-    async def run() -> list[str]:
-        return await diary.delete_diary_entry(
-            ctx.session, signed_in(info), ctx.now, entry_id=str(input.id)
+    async def run() -> bool:
+        await diary.delete_diary_entry(
+            ctx.session, signed_in(info), ctx.now, ctx.runtime.storage, entry_id=str(input.id)
         )
+        return True
 
     outcome = await attempt(info, run())
     if outcome.value is None:
@@ -113,4 +115,10 @@ class DiaryMutation:
     delete_diary_entry = strawberry.mutation(
         resolver=delete_diary_entry,
         description="Delete your own diary entry with its photos.",
+    )
+    upload_photos = strawberry.mutation(
+        resolver=upload_photos,
+        description=(
+            "Staff: upload photos (GraphQL multipart request) to a diary entry or to a group."
+        ),
     )

@@ -9,7 +9,9 @@ import strawberry
 
 from gateway import models
 from gateway.ids import to_global_id
+from gateway.media import Variant, ZipEntry
 from gateway.services import diary_text
+from gateway.services.diary_render import entry_as_text
 from loaders.messages import Author as AuthorRow
 from resolvers.context import Info
 from resolvers.types.children import Child
@@ -131,6 +133,30 @@ class DiaryEntry(Node):
     async def photos(self, info: Info) -> list[Photo]:
         rows = await info.context.loaders.photos_by_diary_entry.load(self.model.id)
         return [Photo.from_model(p) for p in rows]
+
+    @strawberry.field(
+        description=(
+            "Signed, short-lived URL that downloads the whole entry as a ZIP: its text and "
+            "the day's facts, and every photo in full size."
+        )
+    )
+    async def download_url(self, info: Info) -> str | None:
+        loaders = info.context.loaders
+        child = await loaders.children_by_id.load(self.model.child_id)
+        if child is None:
+            return None
+        author = await loaders.authors_by_account.load(self.model.author_account_id)
+        photos = await loaders.photos_by_diary_entry.load(self.model.id)
+        name = f"{child.first_name} {child.last_name} {self.model.entry_date.isoformat()}"
+        text = entry_as_text(
+            self.model, f"{child.first_name} {child.last_name}", author.name if author else ""
+        )
+        members = [ZipEntry("dagboek.txt", text=text)]
+        for number, photo in enumerate(photos, start=1):
+            stored = photo.renditions.get(Variant.DOWNLOAD.value)
+            if stored is not None:
+                members.append(ZipEntry(f"{name} {number}.jpg", key=str(stored["key"])))
+        return info.context.runtime.media.zip_url(members, filename=f"{name}.zip")
 
 
 @strawberry.type(

@@ -1,0 +1,272 @@
+"""Staff upload photos: to a diary entry, or posted to their group (a group post).
+
+Every child in a photo is tagged, and only children whose guardians gave photo consent may be
+(SPEC: no photo of a child without photo consent). Files are processed off the event loop
+before anything is written; their sizes go to storage inside `pending_writes`, so a refused or
+rolled-back upload leaves neither a row nor a file. One transaction; events after commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.auth import access
+from gateway.auth.viewer import Viewer
+from gateway.errors import DomainError, ErrorCode
+from gateway.ids import pk_of, to_global_id
+from gateway.live import events
+from gateway.media import ImageProcessor, ImageRejected, ProcessedImage, Storage, pending_writes
+from gateway.media import store_photo as store_sizes
+from gateway.models import (
+    Child,
+    ConsentKind,
+    DiaryEntry,
+    Event,
+    GroupPost,
+    Photo,
+    PhotoTag,
+    Placement,
+    StaffGroup,
+)
+from gateway.services.diary import has_consent
+from gateway.services.diary_text import clean_entry_body
+from gateway.services.message_text import invalid
+
+MAX_FILES = 20
+
+
+class UploadedFile(Protocol):
+    """A file of a multipart request (Starlette's `UploadFile` is one)."""
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where the photos go: an entry (about its child) or a new post to a group."""
+
+    group_id: int
+    day: date
+    entry: DiaryEntry | None
+    caption: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Uploaded:
+    photos: list[Photo]
+    entry: DiaryEntry | None
+    post: GroupPost | None
+
+
+async def _target(
+    session: AsyncSession,
+    viewer: Viewer,
+    today: date,
+    diary_entry_id: str | None,
+    group_id: str | None,
+    caption: str | None,
+) -> Target:
+    if (diary_entry_id is None) == (group_id is None):
+        raise invalid("Give either a diary entry or a group to post the photos to.")
+    if diary_entry_id is not None:
+        if caption is not None:
+            raise invalid("Photos in a diary entry have no caption of their own.", "caption")
+        pk = pk_of(diary_entry_id, "DiaryEntry")
+        entry = None
+        if pk is not None:
+            entry = await session.scalar(
+                select(DiaryEntry).where(
+                    DiaryEntry.id == pk, access.diary_entry_visible(viewer, today)
+                )
+            )
+        if entry is None:
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "No such diary entry.", ["input", "diaryEntryId"]
+            )
+        return Target(entry.group_id, entry.entry_date, entry, None)
+    pk = pk_of(group_id or "", "Group")
+    own = None
+    if pk is not None:
+        own = await session.scalar(
+            select(StaffGroup.group_id).where(
+                StaffGroup.group_id == pk, StaffGroup.staff_member_id == viewer.staff_member_id
+            )
+        )
+    if own is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such group of yours.", ["input", "groupId"])
+    text = clean_entry_body(caption) if caption is not None else ""
+    return Target(own, today, None, text)
+
+
+async def _tagged(
+    session: AsyncSession,
+    viewer: Viewer,
+    today: date,
+    target: Target,
+    child_ids: Sequence[str],
+) -> list[int]:
+    """The tagged children: placed in the group that day, each with photo consent."""
+    wanted = [(gid, ["input", "childIds", str(i)]) for i, gid in enumerate(child_ids)]
+    if target.entry is not None:
+        # A photo in a child's diary entry is of that child, tagged or not.
+        wanted.insert(0, (to_global_id("Child", target.entry.child_id), ["input", "diaryEntryId"]))
+    tagged: list[int] = []
+    for gid, field in wanted:
+        pk = pk_of(gid, "Child")
+        placed = None
+        if pk is not None:
+            placed = await session.scalar(
+                select(Child.id)
+                .join(Placement, Placement.child_id == Child.id)
+                .where(
+                    Child.id == pk,
+                    access.child_visible(Child.id, viewer, today),
+                    Placement.group_id == target.group_id,
+                    Placement.start_date <= target.day,
+                    or_(Placement.end_date.is_(None), Placement.end_date >= today),
+                )
+                .limit(1)
+            )
+        if placed is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such child in this group.", field)
+        if not await has_consent(session, placed, ConsentKind.PHOTOS):
+            raise DomainError(
+                ErrorCode.NO_PHOTO_CONSENT,
+                "The guardians of this child have not consented to photos.",
+                field,
+            )
+        if placed not in tagged:
+            tagged.append(placed)
+    return tagged
+
+
+async def _processed(images: ImageProcessor, files: Sequence[UploadedFile]) -> list[ProcessedImage]:
+    """Every file processed (one at a time: memory for one photo, not for all of them)."""
+    done = []
+    for index, upload in enumerate(files):
+        data = await upload.read(images.limits.max_bytes + 1)
+        try:
+            done.append(await images.process(data))
+        except ImageRejected as rejected:
+            rejected.field = ["input", "files", str(index)]
+            raise
+    return done
+
+
+async def upload_photos(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    publisher: events.EventPublisher,
+    storage: Storage,
+    images: ImageProcessor,
+    *,
+    files: Sequence[UploadedFile],
+    diary_entry_id: str | None,
+    group_id: str | None,
+    caption: str | None,
+    child_ids: Sequence[str],
+) -> Uploaded:
+    """Store the photos with their tags; a new group post when posting to a group."""
+    if not viewer.is_staff:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only staff upload photos.", ["input"])
+    if not 1 <= len(files) <= MAX_FILES:
+        raise invalid(f"Upload 1 to {MAX_FILES} photos at once.", "files")
+    today = viewer.today(now)
+    target = await _target(session, viewer, today, diary_entry_id, group_id, caption)
+    tagged = await _tagged(session, viewer, today, target, child_ids)
+    processed = await _processed(images, files)
+    async with pending_writes(storage) as writes:
+        post = None
+        if target.entry is None:
+            post = GroupPost(
+                organisation_id=viewer.organisation_id,
+                group_id=target.group_id,
+                post_date=target.day,
+                author_account_id=viewer.account_id,
+                body=target.caption or "",
+                created_at=now,
+            )
+            session.add(post)
+            await session.flush()
+        photos = []
+        first_position = await _next_position(session, target)
+        for offset, image in enumerate(processed):
+            base = f"photos/{viewer.organisation_id}/{target.day:%Y-%m}/{secrets.token_urlsafe(12)}"
+            stored = await store_sizes(writes, base, image)
+            photo = Photo(
+                organisation_id=viewer.organisation_id,
+                group_id=target.group_id,
+                photo_date=target.day,
+                diary_entry_id=target.entry.id if target.entry else None,
+                group_post_id=post.id if post else None,
+                position=first_position + offset,
+                uploader_account_id=viewer.account_id,
+                width=stored.width,
+                height=stored.height,
+                renditions={
+                    variant.value: {
+                        "key": info.key,
+                        "width": image.variants[variant].width,
+                        "height": image.variants[variant].height,
+                        "bytes": info.size,
+                    }
+                    for variant, info in stored.sizes.items()
+                },
+                uploaded_at=now,
+            )
+            session.add(photo)
+            photos.append(photo)
+        await session.flush()
+        session.add_all(PhotoTag(photo_id=p.id, child_id=c) for p in photos for c in tagged)
+        event = await _record(session, viewer, now, target, post, photos)
+        for photo in photos:
+            photo.event_id = event.id
+        if post is not None:
+            post.event_id = event.id
+        await session.commit()
+        writes.commit()
+    await publisher.publish([event])
+    return Uploaded(photos=photos, entry=target.entry, post=post)
+
+
+async def _next_position(session: AsyncSession, target: Target) -> int:
+    if target.entry is None:
+        return 0
+    highest = await session.scalar(
+        select(func.max(Photo.position)).where(Photo.diary_entry_id == target.entry.id)
+    )
+    return 0 if highest is None else highest + 1
+
+
+async def _record(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    target: Target,
+    post: GroupPost | None,
+    photos: list[Photo],
+) -> Event:
+    """One `photo.added` event per upload: about the entry's child, or the whole group."""
+    audience = (
+        events.Audience(
+            viewer.organisation_id, child_id=target.entry.child_id, group_id=target.group_id
+        )
+        if target.entry is not None
+        else events.Audience(viewer.organisation_id, group_id=target.group_id)
+    )
+    payload = {
+        "photoId": to_global_id("Photo", photos[0].id),
+        "photoCount": len(photos),
+        "diaryEntryId": to_global_id("DiaryEntry", target.entry.id) if target.entry else None,
+        "groupPostId": to_global_id("GroupPost", post.id) if post else None,
+        "authorAccountId": viewer.account_id,
+    }
+    return await events.record(session, "photo.added", audience, payload, now)
