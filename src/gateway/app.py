@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
+from gateway.jobs import HANDLERS, JobWorker
 from gateway.live import LiveHub, PubSub
 from gateway.live.fanout import fanout
 from gateway.mail import Mailer, mailer_from_url
@@ -125,6 +126,13 @@ def create_app(
             tasks.append(asyncio.create_task(_send_activations_periodically(runtime)))
             tasks.append(asyncio.create_task(expire_requests_periodically(runtime)))
             tasks.append(asyncio.create_task(prune_events_periodically(runtime)))
+            worker = JobWorker(
+                runtime,
+                HANDLERS,
+                poll_interval=settings.job_poll_interval,
+                lease=settings.job_lease,
+            )
+            tasks.append(asyncio.create_task(worker.run_forever()))
         try:
             yield
         finally:

@@ -14,6 +14,7 @@ from gateway.models import (
     Consent,
     ConsentKind,
     DiaryEntry,
+    DiaryExport,
     GroupPost,
     Photo,
     PhotoTag,
@@ -26,6 +27,15 @@ async def diary_entries_by_id(reader: Reader, keys: Sequence[int]) -> list[Diary
     rows = await reader.all(
         select(DiaryEntry).where(
             DiaryEntry.id.in_(keys), access.diary_entry_visible(reader.viewer, reader.today)
+        )
+    )
+    return one_per_key(rows, lambda e: e.id, keys)
+
+
+async def diary_exports_by_id(reader: Reader, keys: Sequence[int]) -> list[DiaryExport | None]:
+    rows = await reader.all(
+        select(DiaryExport).where(
+            DiaryExport.id.in_(keys), access.diary_export_visible(reader.viewer, reader.today)
         )
     )
     return one_per_key(rows, lambda e: e.id, keys)

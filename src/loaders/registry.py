@@ -18,6 +18,7 @@ from gateway.models import (
     Consent,
     ConsentChange,
     DiaryEntry,
+    DiaryExport,
     Event,
     Group,
     GroupPost,
@@ -152,6 +153,9 @@ class Loaders:
         )
         self.diary_entries_by_id: DataLoader[int, DiaryEntry | None] = _bind(
             reader, diary.diary_entries_by_id
+        )
+        self.diary_exports_by_id: DataLoader[int, DiaryExport | None] = _bind(
+            reader, diary.diary_exports_by_id
         )
         self.group_posts_by_id: DataLoader[int, GroupPost | None] = _bind(
             reader, diary.group_posts_by_id

@@ -11,6 +11,7 @@ from resolvers.context import Info
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
 from resolvers.types.diary import DiaryEntry, GroupPost
+from resolvers.types.exports import DiaryExport
 from resolvers.types.messages import Message, Thread
 from resolvers.types.node import Node
 from resolvers.types.notifications import Notification
@@ -35,6 +36,7 @@ _REGISTRY: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
     "Message": (lambda loaders: loaders.messages_by_id, Message.from_model),
     "Notification": (lambda loaders: loaders.notifications_by_id, Notification.from_model),
     "DiaryEntry": (lambda loaders: loaders.diary_entries_by_id, DiaryEntry.from_model),
+    "DiaryExport": (lambda loaders: loaders.diary_exports_by_id, DiaryExport.from_model),
     "GroupPost": (lambda loaders: loaders.group_posts_by_id, GroupPost.from_model),
     "Photo": (lambda loaders: loaders.photos_by_id, Photo.from_model),
 }

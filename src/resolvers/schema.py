@@ -26,6 +26,7 @@ from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
 from resolvers.types.diary import DiaryEntry, GroupPost
+from resolvers.types.exports import DiaryExport
 from resolvers.types.messages import Message, Thread
 from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
@@ -37,6 +38,7 @@ NODE_TYPES: list[type] = [
     CareRequest,
     Child,
     DiaryEntry,
+    DiaryExport,
     Group,
     GroupPost,
     Guardian,

@@ -13,6 +13,7 @@ query. A row outside the viewer's scope is indistinguishable from a row that doe
   (`diary_entry_visible`, `photo_visible`).
 - A group post is seen by the group's staff and by the guardians of children placed in that
   group on the post's date, while they see that child (`group_post_visible`).
+- A diary export is seen by the guardian who asked for it, while they see the child.
 - Consents bind writing (`services.diary`, `services.photos`), not reading: a change applies
   from then on, and what was shared before stays in the guardians' timeline.
 - Nothing crosses organisations; an anonymous caller sees nothing.
@@ -30,6 +31,7 @@ from gateway.models import (
     Account,
     Child,
     DiaryEntry,
+    DiaryExport,
     GroupPost,
     Guardian,
     Guardianship,
@@ -197,11 +199,23 @@ def photo_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
     return and_(Photo.organisation_id == viewer.organisation_id, or_(in_entry, in_post, tagged))
 
 
+def diary_export_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
+    """Condition on `DiaryExport`: the guardian who asked, while they see the child."""
+    if viewer is None or not viewer.is_guardian:
+        return false()
+    return and_(
+        DiaryExport.organisation_id == viewer.organisation_id,
+        DiaryExport.requested_by_account_id == viewer.account_id,
+        child_visible(DiaryExport.child_id, viewer, today),
+    )
+
+
 __all__ = [
     "ACCESS_WINDOW",
     "account_contact_visible",
     "child_visible",
     "diary_entry_visible",
+    "diary_export_visible",
     "group_post_visible",
     "guardian_visible",
     "in_organisation",

@@ -14,6 +14,7 @@ from gateway.models.child import CareType, Child, Guardianship, Placement, Place
 from gateway.models.consent import Consent, ConsentChange, ConsentKind
 from gateway.models.diary import DiaryEntry, GroupPost
 from gateway.models.event import Event
+from gateway.models.jobs import DiaryExport, Job, JobState
 from gateway.models.messages import Message, Thread, ThreadRead
 from gateway.models.notifications import (
     NotificationCategory,
@@ -38,6 +39,7 @@ __all__ = [
     "ConsentChange",
     "ConsentKind",
     "DiaryEntry",
+    "DiaryExport",
     "Event",
     "Group",
     "GroupPost",
@@ -45,6 +47,8 @@ __all__ = [
     "Guardian",
     "Guardianship",
     "InvoiceLine",
+    "Job",
+    "JobState",
     "Location",
     "LoginThrottle",
     "Message",

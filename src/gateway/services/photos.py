@@ -199,7 +199,7 @@ async def upload_photos(
         photos = []
         first_position = await _next_position(session, target)
         for offset, image in enumerate(processed):
-            base = f"photos/{viewer.organisation_id}/{target.day:%Y-%m}/{secrets.token_urlsafe(12)}"
+            base = f"photos/{viewer.organisation_id}/{target.day:%Y-%m}/{secrets.token_hex(12)}"
             stored = await store_sizes(writes, base, image)
             photo = Photo(
                 organisation_id=viewer.organisation_id,

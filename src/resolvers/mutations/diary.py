@@ -17,6 +17,7 @@ from resolvers.mutations.diary_inputs import (
     UpdateDiaryEntryInput,
     WriteDiaryEntryInput,
 )
+from resolvers.mutations.exports import request_diary_export
 from resolvers.mutations.photos import upload_photos
 from resolvers.types.diary import DiaryEntry
 
@@ -102,7 +103,7 @@ async def delete_diary_entry(
     return DeleteDiaryEntryPayload(deleted_id=input.id, errors=[])
 
 
-@strawberry.type(description="The child's diary.")
+@strawberry.type(description="The child's diary, its photos and its download.")
 class DiaryMutation:
     write_diary_entry = strawberry.mutation(
         resolver=write_diary_entry,
@@ -120,5 +121,12 @@ class DiaryMutation:
         resolver=upload_photos,
         description=(
             "Staff: upload photos (GraphQL multipart request) to a diary entry or to a group."
+        ),
+    )
+    request_diary_export = strawberry.mutation(
+        resolver=request_diary_export,
+        description=(
+            "Guardians: download a child's diary over a period (also in the 6 weeks after the "
+            "contract). Built in the background; the link is mailed and on the export."
         ),
     )
