@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -190,3 +191,64 @@ async def test_deleting_an_entry_removes_its_photos_and_their_files(
     assert deleted["deleteDiaryEntry"]["errors"] == []
     assert (await db.count("photos"), await db.count("photo_tags")) == (0, 0)
     assert media_files(server) == before
+
+
+async def test_a_whole_entry_downloads_as_a_zip_of_its_text_and_photos(
+    gql: GraphQLClient, server: RunningServer, world: World
+) -> None:
+    await grant(world, "bo", ConsentKind.DIARY, ConsentKind.PHOTOS)
+    entry = await written(
+        gql, world, "sita", "bo", "Bo bouwde een toren.", facts={"learnt": "Tot vijf tellen"}
+    )
+    await upload(
+        server,
+        world,
+        "sita",
+        [("a.jpg", camera_jpeg()), ("b.jpg", camera_jpeg())],
+        diaryEntryId=entry,
+    )
+    data = await gql.data(
+        "query($id: ID!) { diaryEntry(id: $id) { downloadUrl } }",
+        {"id": entry},
+        token=world.token("anna"),
+    )
+
+    async with httpx.AsyncClient() as http:
+        response = await http.get(server.url + data["diaryEntry"]["downloadUrl"])
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+
+    assert response.status_code == 200
+    assert "Bo Vos" in response.headers["content-disposition"]
+    names = archive.namelist()
+    assert names[0] == "dagboek.txt"
+    assert len(names) == 3
+    text = archive.read("dagboek.txt").decode()
+    assert "Bo bouwde een toren." in text
+    assert "Nieuw geleerd: Tot vijf tellen" in text
+    assert all(archive.read(n)[:3] == b"\xff\xd8\xff" for n in names[1:])
+
+
+async def test_a_consent_withdrawn_applies_from_then_on(
+    gql: GraphQLClient, server: RunningServer, world: World
+) -> None:
+    await grant(world, "bo", ConsentKind.DIARY, ConsentKind.PHOTOS)
+    entry = await written(gql, world, "sita", "bo", "Bo speelde buiten.")
+    before = await upload(server, world, "sita", [("a.jpg", camera_jpeg())], diaryEntryId=entry)
+    await gql.data(
+        "mutation($input: UpdateConsentsInput!) { updateConsents(input: $input) "
+        "{ errors { code } } }",
+        {"input": {"childId": world.gid("Child", "bo"), "photos": False}},
+        token=world.token("anna"),
+    )
+
+    after = await upload(server, world, "sita", [("b.jpg", camera_jpeg())], diaryEntryId=entry)
+    kept = await gql.data(
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": before["photos"][0]["id"]},
+        token=world.token("bram"),
+    )
+
+    assert [(e["code"], e["field"]) for e in after["errors"]] == [
+        ("NO_PHOTO_CONSENT", ["input", "diaryEntryId"])
+    ]
+    assert kept == {"node": {"id": before["photos"][0]["id"]}}
