@@ -127,6 +127,7 @@ def test_a_text_file_named_jpg_is_not_an_image() -> None:
     assert error.reason is RejectCode.NOT_AN_IMAGE
     assert isinstance(error, DomainError)
     assert error.code is ErrorCode.NOT_AN_IMAGE
+    assert error.at(["input", "files", "2"]).field == ["input", "files", "2"]
 
 
 def test_a_truncated_file_is_corrupt() -> None:

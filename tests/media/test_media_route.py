@@ -235,7 +235,9 @@ async def test_an_entry_as_a_zip(media: Media) -> None:
     )
 
     response = await media.get(url)
+    head = await media.http.head(url)
 
+    assert (head.status_code, head.content) == (200, b"")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/zip"
     assert response.headers["cache-control"] == "private, max-age=900"

@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
+import httpx
 import pytest
+from pydantic import ValidationError
 
 from gateway.media import InvalidKey, ObjectNotFound, Storage, pending_writes, storage_from_url
 from gateway.media.storage_file import FileStorage
-from gateway.media.storage_s3 import PART_SIZE
+from gateway.media.storage_s3 import PART_SIZE, S3Storage
+from gateway.settings import Settings
+from tests.media.s3_server import S3Server
 
 KEY = "photos/ab12/display.jpg"
 
@@ -190,3 +195,24 @@ def test_storage_urls() -> None:
         storage_from_url("s3://?endpoint=http://127.0.0.1:9000")
     with pytest.raises(ValueError, match="unknown storage"):
         storage_from_url("ftp://host/media")
+    with pytest.raises(ValidationError, match="file:// or s3://"):
+        Settings(storage_url="ftp://host/media", _env_file=None)  # type: ignore[call-arg]
+
+
+async def test_s3_presigned_download(s3_server: S3Server) -> None:
+    storage = storage_from_url(s3_server.storage_url("presigned/"))
+    assert isinstance(storage, S3Storage)
+    try:
+        await storage.put(KEY, b"photo bytes")
+        url = await storage.presigned_url(KEY, ttl=timedelta(minutes=5), filename="Zoë 1.jpg")
+        async with httpx.AsyncClient() as http:
+            response = await http.get(url)
+            tampered = await http.get(url.replace("display.jpg", "thumbnail.jpg"))
+    finally:
+        await storage.close()
+
+    assert (response.status_code, response.content) == (200, b"photo bytes")
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"Zoe 1.jpg\"; filename*=UTF-8''Zo%C3%AB%201.jpg"
+    )
+    assert tampered.status_code == 403
