@@ -155,8 +155,7 @@ async def _processed(images: ImageProcessor, files: Sequence[UploadedFile]) -> l
         try:
             done.append(await images.process(data))
         except ImageRejected as rejected:
-            rejected.field = ["input", "files", str(index)]
-            raise
+            raise rejected.at(["input", "files", str(index)]) from None
     return done
 
 
