@@ -252,3 +252,39 @@ async def test_a_consent_withdrawn_applies_from_then_on(
         ("NO_PHOTO_CONSENT", ["input", "diaryEntryId"])
     ]
     assert kept == {"node": {"id": before["photos"][0]["id"]}}
+
+
+async def test_a_retried_upload_with_its_key_stores_the_photos_once(
+    server: RunningServer, world: World, db: Database
+) -> None:
+    await grant(world, "bo", ConsentKind.PHOTOS)
+    files = [("a.jpg", camera_jpeg()), ("b.jpg", camera_jpeg())]
+    target = {"groupId": world.gid("Group", "dolfijnen"), "idempotencyKey": "upload-1"}
+    before = media_files(server)
+
+    first = await upload(server, world, "sita", files, **target)
+    again = await upload(server, world, "sita", files, **target)
+    elsewhere = await upload(
+        server,
+        world,
+        "sita",
+        files,
+        groupId=world.gid("Group", "dolfijnen"),
+        caption="Other",
+        idempotencyKey="upload-2",
+    )
+    reused = await upload(
+        server,
+        world,
+        "tim",
+        files,
+        groupId=world.gid("Group", "vlinders"),
+        idempotencyKey="upload-1",
+    )
+
+    assert [p["id"] for p in again["photos"]] == [p["id"] for p in first["photos"]]
+    assert again["groupPost"]["id"] == first["groupPost"]["id"]
+    assert elsewhere["errors"] == []
+    assert reused["errors"] == []  # keys are per uploader
+    assert await db.count("photos") == 6
+    assert len(media_files(server)) == len(before) + 6 * 3

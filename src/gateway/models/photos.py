@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base, UtcDateTime
@@ -26,6 +35,7 @@ class Photo(Base):
         ),
         Index("ix_photos_diary_entry_id_position", "diary_entry_id", "position"),
         Index("ix_photos_group_post_id_position", "group_post_id", "position"),
+        UniqueConstraint("uploader_account_id", "idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +56,9 @@ class Photo(Base):
     taken_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     event_id: Mapped[int | None] = mapped_column(BigInteger, default=None, index=True)
+    # Only on the first photo of an upload: a retried upload finds it, and its batch by
+    # `event_id` (one event per upload).
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 class PhotoTag(Base):

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth import access
@@ -37,7 +38,7 @@ from gateway.models import (
 )
 from gateway.services.diary import has_consent
 from gateway.services.diary_text import clean_entry_body
-from gateway.services.message_text import invalid
+from gateway.services.message_text import clean_key, invalid
 
 MAX_FILES = 20
 
@@ -172,16 +173,76 @@ async def upload_photos(
     group_id: str | None,
     caption: str | None,
     child_ids: Sequence[str],
+    idempotency_key: str | None = None,
 ) -> Uploaded:
     """Store the photos with their tags; a new group post when posting to a group."""
     if not viewer.is_staff:
         raise DomainError(ErrorCode.FORBIDDEN, "Only staff upload photos.", ["input"])
     if not 1 <= len(files) <= MAX_FILES:
         raise invalid(f"Upload 1 to {MAX_FILES} photos at once.", "files")
+    key = clean_key(idempotency_key)
     today = viewer.today(now)
     target = await _target(session, viewer, today, diary_entry_id, group_id, caption)
+    if key is not None and (earlier := await _replay(session, viewer, key, target)) is not None:
+        return earlier
     tagged = await _tagged(session, viewer, today, target, child_ids)
     processed = await _processed(images, files)
+    try:
+        return await _store(
+            session, viewer, now, publisher, storage, target, tagged, processed, key
+        )
+    except IntegrityError:
+        # The same key was committed by a concurrent retry; its files were removed again.
+        await session.rollback()
+        earlier = await _replay(session, viewer, key, target) if key is not None else None
+        if earlier is None:
+            raise
+        return earlier
+
+
+async def _replay(
+    session: AsyncSession, viewer: Viewer, key: str, target: Target
+) -> Uploaded | None:
+    """The upload made earlier with this key; the same key for another target is refused."""
+    first = await session.scalar(
+        select(Photo).where(
+            Photo.uploader_account_id == viewer.account_id, Photo.idempotency_key == key
+        )
+    )
+    if first is None:
+        return None
+    same = (
+        first.diary_entry_id == target.entry.id
+        if target.entry is not None
+        else first.group_post_id is not None and first.group_id == target.group_id
+    )
+    if not same:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "This idempotency key was already used for another upload.",
+            ["input", "idempotencyKey"],
+        )
+    photos = list(
+        await session.scalars(
+            select(Photo).where(Photo.event_id == first.event_id).order_by(Photo.position)
+        )
+    )
+    post = await session.get(GroupPost, first.group_post_id) if first.group_post_id else None
+    return Uploaded(photos=photos, entry=target.entry, post=post)
+
+
+async def _store(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    publisher: events.EventPublisher,
+    storage: Storage,
+    target: Target,
+    tagged: list[int],
+    processed: list[ProcessedImage],
+    key: str | None,
+) -> Uploaded:
+    """Files into storage and rows into the database, kept together or removed together."""
     async with pending_writes(storage) as writes:
         post = None
         if target.entry is None:
@@ -220,6 +281,7 @@ async def upload_photos(
                     for variant, info in stored.sizes.items()
                 },
                 uploaded_at=now,
+                idempotency_key=key if offset == 0 else None,
             )
             session.add(photo)
             photos.append(photo)

@@ -42,6 +42,13 @@ class UploadPhotosInput:
         default_factory=list,
         description="Every child in the photos; each needs photo consent from its guardians.",
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Chosen by the client per upload (e.g. a UUID); uploading again with the same key "
+            "returns the first upload's photos instead of storing them twice."
+        ),
+    )
 
 
 @strawberry.type(description="Result of uploading photos.")
@@ -78,6 +85,7 @@ async def upload_photos(
             group_id=None if input.group_id is None else str(input.group_id),
             caption=input.caption,
             child_ids=[str(c) for c in input.child_ids],
+            idempotency_key=input.idempotency_key,
         )
 
     outcome = await attempt(info, run())

@@ -2,7 +2,7 @@
 
 Revision ID: 0008
 Revises: 0005
-Create Date: 2026-12-01 22:10:24.541697
+Create Date: 2026-12-01 22:29:57.071231
 """
 
 from __future__ import annotations
@@ -218,6 +218,7 @@ def upgrade() -> None:
         sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("event_id", sa.BigInteger(), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=100), nullable=True),
         sa.CheckConstraint(
             "(diary_entry_id IS NULL) <> (group_post_id IS NULL)",
             name=op.f("ck_photos_one_container"),
@@ -248,6 +249,11 @@ def upgrade() -> None:
             name=op.f("fk_photos_uploader_account_id_accounts"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_photos")),
+        sa.UniqueConstraint(
+            "uploader_account_id",
+            "idempotency_key",
+            name=op.f("uq_photos_uploader_account_id_idempotency_key"),
+        ),
     )
     with op.batch_alter_table("photos", schema=None) as batch_op:
         batch_op.create_index(
