@@ -19,10 +19,11 @@ import pytest
 
 from gateway.app import create_app
 from gateway.db import create_engine, create_sessionmaker
-from gateway.jobs import HANDLERS, JobWorker, claim
+from gateway.jobs import HANDLERS, JobWorker
 from gateway.mail import mailer_from_url
 from gateway.models import ConsentKind
 from gateway.runtime import Runtime
+from gateway.services.job_queue import claim
 from gateway.settings import Settings
 from tests.api.diary_support import grant, written
 from tests.api.uploads import upload

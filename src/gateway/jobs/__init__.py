@@ -1,24 +1,23 @@
-"""Durable background jobs: a claimed jobs table, a worker per process, and the job handlers."""
+"""Background work of the server process: the periodic sweeps and the durable jobs.
 
-from gateway.jobs.diary_export import KIND as DIARY_EXPORT
+Each task here only schedules and runs; what it changes is a use case in `gateway.services`
+(the jobs table itself is `services.job_queue`, so a use case can enqueue in its transaction).
+"""
+
 from gateway.jobs.diary_export import build_diary_export
-from gateway.jobs.queue import Claim, claim, enqueue, fail, finish, renew
-from gateway.jobs.worker import Handler, Heartbeat, JobWorker, LostClaim
+from gateway.jobs.periodic import start_periodic_tasks
+from gateway.jobs.worker import Handler, Heartbeat, JobWorker, LostClaim, start_job_worker
+from gateway.services.diary_exports import EXPORT_JOB
 
-HANDLERS: dict[str, Handler] = {DIARY_EXPORT: build_diary_export}
+HANDLERS: dict[str, Handler] = {EXPORT_JOB: build_diary_export}
 
 __all__ = [
-    "DIARY_EXPORT",
     "HANDLERS",
-    "Claim",
     "Handler",
     "Heartbeat",
     "JobWorker",
     "LostClaim",
     "build_diary_export",
-    "claim",
-    "enqueue",
-    "fail",
-    "finish",
-    "renew",
+    "start_job_worker",
+    "start_periodic_tasks",
 ]

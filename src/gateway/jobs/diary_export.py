@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.auth import access
 from gateway.auth.viewer import Viewer
 from gateway.ids import to_global_id
-from gateway.jobs import queue
 from gateway.jobs.export_html import ExportItem, index_html
 from gateway.jobs.worker import Heartbeat, LostClaim
 from gateway.live import events
@@ -43,6 +42,7 @@ from gateway.models import (
     Placement,
     StaffMember,
 )
+from gateway.services import job_queue as queue
 from gateway.services.diary_render import fact_lines
 
 if TYPE_CHECKING:
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KIND = "diary.export"
 # How often (in percent of the photos) progress is written, and the claim renewed with it.
 PROGRESS_STEP = 5
 

@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from gateway.jobs import queue
-from gateway.jobs.queue import Claim
+from gateway.services import job_queue as queue
+from gateway.services.job_queue import Claim
 
 if TYPE_CHECKING:
     from gateway.runtime import Runtime
@@ -96,3 +96,16 @@ class JobWorker:
             wanted.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wanted.wait(), self._poll)
+
+
+def start_job_worker(runtime: Runtime) -> asyncio.Task[None]:
+    """This process's worker over every kind of job; the caller cancels it on shutdown."""
+    from gateway.jobs import HANDLERS  # the handlers build on this module
+
+    worker = JobWorker(
+        runtime,
+        HANDLERS,
+        poll_interval=runtime.settings.job_poll_interval,
+        lease=runtime.settings.job_lease,
+    )
+    return asyncio.create_task(worker.run_forever())

@@ -17,11 +17,13 @@ from gateway.auth import access
 from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
 from gateway.ids import pk_of
-from gateway.jobs import DIARY_EXPORT, enqueue
 from gateway.models import Child, DiaryExport, JobState
+from gateway.services.job_queue import enqueue
 from gateway.services.message_text import invalid
 
 MAX_PERIOD = timedelta(days=3 * 366)
+# The kind of the job that builds an export (`gateway.jobs.diary_export`).
+EXPORT_JOB = "diary.export"
 
 
 async def request_diary_export(
@@ -77,7 +79,7 @@ async def request_diary_export(
     )
     session.add(export)
     await session.flush()
-    job = enqueue(session, DIARY_EXPORT, {"exportId": export.id}, now)
+    job = enqueue(session, EXPORT_JOB, {"exportId": export.id}, now)
     await session.flush()
     export.job_id = job.id
     await session.commit()

@@ -1,4 +1,5 @@
-"""The jobs table as a queue: enqueue in the caller's transaction, claim with a lease, finish.
+"""The jobs table as a queue, run by `gateway.jobs.worker`: enqueue in the caller's
+transaction, claim with a lease, finish.
 
 A claim is the only contended write: on PostgreSQL the due row is read `FOR UPDATE SKIP
 LOCKED`, so two workers in two processes never claim the same job, and neither waits for the
