@@ -302,3 +302,26 @@ async def test_two_processes_build_an_export_once(
     assert done["state"] == "DONE"
     assert len(await asyncio.to_thread(zips) - before) == 1
     assert await db.count("events WHERE kind = 'diary.export_ready'") == 1
+
+
+async def test_a_bad_period_is_refused_and_starts_nothing(
+    gql: GraphQLClient, world: World, db: Any
+) -> None:
+    today = world.now.date()
+    cases = [
+        (today, today - timedelta(days=1), "INVALID_INPUT", ["input", "to"]),
+        (today + timedelta(days=1), today + timedelta(days=2), "INVALID_INPUT", ["input", "from"]),
+        (today - timedelta(days=4 * 365), today, "RANGE_TOO_LARGE", ["input", "to"]),
+    ]
+    for first, last, code, field in cases:
+        variables = {
+            "input": {
+                "childId": world.gid("Child", "bo"),
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+            }
+        }
+        data = await gql.data(REQUEST, variables, token=world.token("anna"))
+        errors = data["requestDiaryExport"]["errors"]
+        assert [(e["code"], e["field"]) for e in errors] == [(code, field)], (first, last)
+    assert await db.count("jobs") == 0

@@ -43,6 +43,8 @@ async def request_diary_export(
             ErrorCode.RANGE_TOO_LARGE, "Export at most three years at once.", ["input", "to"]
         )
     today = viewer.today(now)
+    if first_day > today:
+        raise invalid("The period starts in the future.", "from")
     pk = pk_of(child_id, "Child")
     child = None
     if pk is not None:

@@ -156,7 +156,12 @@ class DiaryEntry(Node):
             stored = photo.renditions.get(Variant.DOWNLOAD.value)
             if stored is not None:
                 members.append(ZipEntry(f"{name} {number}.jpg", key=str(stored["key"])))
-        return info.context.runtime.media.zip_url(members, filename=f"{name}.zip")
+        try:
+            return info.context.runtime.media.zip_url(members, filename=f"{name}.zip")
+        except ValueError:
+            # The manifest would make the URL too long (a very long text with many photos);
+            # the photos still download one by one.
+            return None
 
 
 @strawberry.type(
