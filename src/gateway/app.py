@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.auth.viewer_cache import ViewerCache
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
-from gateway.jobs import start_periodic_tasks
+from gateway.jobs import start_job_worker, start_periodic_tasks
 from gateway.live import LiveHub, PubSub
 from gateway.live.fanout import fanout
 from gateway.mail import Mailer, mailer_from_url
@@ -105,7 +105,9 @@ def create_app(
         # Everything loaded so far lives as long as the process: keep the collector from
         # walking it again and again, which showed as latency spikes under fan-out.
         gc.freeze()
-        tasks = start_periodic_tasks(runtime) if background_tasks else []
+        tasks = (
+            [*start_periodic_tasks(runtime), start_job_worker(runtime)] if background_tasks else []
+        )
         try:
             yield
         finally:

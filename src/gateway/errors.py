@@ -35,6 +35,9 @@ class ErrorCode(Enum):
     ALREADY_BOOKED = "ALREADY_BOOKED"
     ALREADY_ABSENT = "ALREADY_ABSENT"
     RANGE_TOO_LARGE = "RANGE_TOO_LARGE"
+    # The child's day (diary, photos): the guardians' consents bind the staff side.
+    NO_DIARY_CONSENT = "NO_DIARY_CONSENT"
+    NO_PHOTO_CONSENT = "NO_PHOTO_CONSENT"
     # Uploaded files (`media.ImageRejected`).
     NOT_AN_IMAGE = "NOT_AN_IMAGE"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -27,6 +28,8 @@ class Runtime:
     clock: Clock
     events: EventPublisher = field(default_factory=NoLivePublisher)
     viewers: ViewerCache = field(default_factory=lambda: ViewerCache(timedelta(0)))
+    # Set after a commit that enqueued a job: this process's job worker starts on it at once.
+    jobs_wanted: asyncio.Event = field(default_factory=asyncio.Event)
 
     @cached_property
     def storage(self) -> Storage:

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     # Image work runs in this many threads; more uploads wait their turn instead of stalling.
     media_image_workers: int = Field(default=2, ge=1, le=32)
     live_poll_interval: timedelta = timedelta(seconds=5)
+    # Background jobs (diary exports): how often other processes' jobs are looked for, how long
+    # a claim holds without renewal (a dead worker's job is taken over after it), and how long
+    # the mailed download link of a diary export works.
+    job_poll_interval: timedelta = timedelta(seconds=5)
+    job_lease: timedelta = timedelta(minutes=2)
+    diary_export_link_ttl: timedelta = timedelta(days=7)
     event_retention: timedelta = timedelta(days=30)
     # Off only to measure the baseline in bench/fanout.py: every subscriber executed alone.
     live_shared_execution: bool = True
@@ -58,6 +64,9 @@ class Settings(BaseSettings):
         "live_poll_interval",
         "event_retention",
         "login_max_delay",
+        "job_poll_interval",
+        "job_lease",
+        "diary_export_link_ttl",
         mode="before",
     )
     @classmethod

@@ -1,7 +1,8 @@
 """Loaders for the viewer's notification feed, settings and seen-marker.
 
 The feed is the `events` table filtered by `event_access.event_visible_clause` (the rule live
-subscriptions use too), by the viewer's in-app settings, and without the viewer's own messages.
+subscriptions use too), by the viewer's in-app settings, and without what the viewer wrote or
+uploaded.
 """
 
 from __future__ import annotations
@@ -9,10 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
 
 from gateway.auth import event_access
-from gateway.models import Event, Message, NotificationMarker, NotificationSetting
+from gateway.models import (
+    DiaryEntry,
+    Event,
+    GroupPost,
+    Message,
+    NotificationMarker,
+    NotificationSetting,
+    Photo,
+)
 from gateway.pagination import Page, PageRequest, make_page
 from gateway.services.notifications import CATEGORY_OF_KIND, Settings, effective_settings
 from loaders.base import Reader, one_per_key
@@ -29,15 +38,19 @@ def _feed(reader: Reader, kinds: Sequence[str]) -> ColumnElement[bool]:
     viewer = reader.viewer
     if viewer is None:
         return false()
-    own_message = exists(
-        select(Message.id).where(
-            Message.event_id == Event.id, Message.author_account_id == viewer.account_id
+    own = [
+        exists(select(column).where(column == Event.id, author == viewer.account_id))
+        for column, author in (
+            (Message.event_id, Message.author_account_id),
+            (DiaryEntry.event_id, DiaryEntry.author_account_id),
+            (GroupPost.event_id, GroupPost.author_account_id),
+            (Photo.event_id, Photo.uploader_account_id),
         )
-    )
+    ]
     return and_(
         event_access.event_visible_clause(viewer, reader.today),
         Event.kind.in_(list(kinds)),
-        ~own_message,
+        ~or_(*own),
     )
 
 

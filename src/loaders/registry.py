@@ -18,13 +18,17 @@ from gateway.models import (
     Child,
     Consent,
     ConsentChange,
+    DiaryEntry,
+    DiaryExport,
     Event,
     Group,
+    GroupPost,
     GroupSlot,
     Guardian,
     Location,
     Message,
     Organisation,
+    Photo,
     Placement,
     PlacementDay,
     StaffMember,
@@ -33,7 +37,7 @@ from gateway.models import (
 )
 from gateway.pagination import Page
 from gateway.services.notifications import Settings
-from loaders import care, children, messages, notifications, organisation, people
+from loaders import care, children, diary, messages, notifications, organisation, people, timeline
 from loaders.base import Reader
 
 K = TypeVar("K")
@@ -193,6 +197,44 @@ class Loaders:
     @cached_property
     def group_slots_by_id(self) -> DataLoader[int, GroupSlot | None]:
         return _bind(self.reader, care.group_slots_by_id)
+
+    @cached_property
+    def diary_entries_by_id(self) -> DataLoader[int, DiaryEntry | None]:
+        return _bind(self.reader, diary.diary_entries_by_id)
+
+    @cached_property
+    def diary_exports_by_id(self) -> DataLoader[int, DiaryExport | None]:
+        return _bind(self.reader, diary.diary_exports_by_id)
+
+    @cached_property
+    def group_posts_by_id(self) -> DataLoader[int, GroupPost | None]:
+        return _bind(self.reader, diary.group_posts_by_id)
+
+    @cached_property
+    def photos_by_id(self) -> DataLoader[int, Photo | None]:
+        return _bind(self.reader, diary.photos_by_id)
+
+    @cached_property
+    def photos_by_diary_entry(self) -> DataLoader[int, list[Photo]]:
+        return _bind(self.reader, diary.photos_by_diary_entry)
+
+    @cached_property
+    def photos_by_group_post(self) -> DataLoader[int, list[Photo]]:
+        return _bind(self.reader, diary.photos_by_group_post)
+
+    @cached_property
+    def tagged_children_by_photo(self) -> DataLoader[int, list[Child]]:
+        return _bind(self.reader, diary.tagged_children_by_photo)
+
+    @cached_property
+    def consent_roster_by_group_day(self) -> DataLoader[diary.RosterKey, list[diary.ConsentStatus]]:
+        return _bind(self.reader, diary.consent_roster_by_group_day)
+
+    @cached_property
+    def timeline_pages_by_child(
+        self,
+    ) -> DataLoader[timeline.TimelineKey, Page[timeline.TimelineRef]]:
+        return _bind(self.reader, timeline.timeline_pages_by_child)
 
     def clear_all(self) -> None:
         """Forget cached rows, e.g. after a mutation changed them (of the loaders made so far)."""

@@ -101,6 +101,14 @@ class UserErrorCode(Enum):
         "RANGE_TOO_LARGE",
         description="The date range or list is longer than allowed.",
     )
+    NO_DIARY_CONSENT = strawberry.enum_value(
+        "NO_DIARY_CONSENT",
+        description="The child's guardians have not consented to staff writing its diary.",
+    )
+    NO_PHOTO_CONSENT = strawberry.enum_value(
+        "NO_PHOTO_CONSENT",
+        description="The child's guardians have not consented to photos of it.",
+    )
     NOT_AN_IMAGE = strawberry.enum_value(
         "NOT_AN_IMAGE",
         description="The file is not a JPEG, PNG, WebP or HEIC image (judged by its content).",

@@ -10,11 +10,14 @@ from loaders import Loaders
 from resolvers.context import Info
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
+from resolvers.types.diary import DiaryEntry, GroupPost
+from resolvers.types.exports import DiaryExport
 from resolvers.types.messages import Message, Thread
 from resolvers.types.node import Node
 from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
+from resolvers.types.photos import Photo
 
 MAX_NODES = 100
 
@@ -32,6 +35,10 @@ _REGISTRY: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
     "Thread": (lambda loaders: loaders.threads_by_id, Thread.from_model),
     "Message": (lambda loaders: loaders.messages_by_id, Message.from_model),
     "Notification": (lambda loaders: loaders.notifications_by_id, Notification.from_model),
+    "DiaryEntry": (lambda loaders: loaders.diary_entries_by_id, DiaryEntry.from_model),
+    "DiaryExport": (lambda loaders: loaders.diary_exports_by_id, DiaryExport.from_model),
+    "GroupPost": (lambda loaders: loaders.group_posts_by_id, GroupPost.from_model),
+    "Photo": (lambda loaders: loaders.photos_by_id, Photo.from_model),
 }
 
 

@@ -16,29 +16,38 @@ from gateway.live import LiveSchema
 from gateway.masking import MaskUnexpectedErrors
 from resolvers.care_queries import CareQuery
 from resolvers.context import context_for_viewer
+from resolvers.diary_queries import DiaryQuery
 from resolvers.message_queries import MessageQuery
 from resolvers.mutations import CoreMutation
 from resolvers.mutations.care import CareMutation
+from resolvers.mutations.diary import DiaryMutation
 from resolvers.mutations.messages import MessageMutation
 from resolvers.queries import CoreQuery
 from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
+from resolvers.types.diary import DiaryEntry, GroupPost
+from resolvers.types.exports import DiaryExport
 from resolvers.types.messages import Message, Thread
 from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
+from resolvers.types.photos import Photo
 
 NODE_TYPES: list[type] = [
     Account,
     CareRequest,
     Child,
+    DiaryEntry,
+    DiaryExport,
     Group,
+    GroupPost,
     Guardian,
     Location,
     Message,
     Notification,
     Organisation,
+    Photo,
     Placement,
     StaffMember,
     Thread,
@@ -46,12 +55,12 @@ NODE_TYPES: list[type] = [
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CoreQuery, MessageQuery, CareQuery):
+class Query(CoreQuery, MessageQuery, CareQuery, DiaryQuery):
     pass
 
 
 @strawberry.type(description="Everything that changes something. Each mutation is one transaction.")
-class Mutation(CoreMutation, MessageMutation, CareMutation):
+class Mutation(CoreMutation, MessageMutation, CareMutation, DiaryMutation):
     pass
 
 

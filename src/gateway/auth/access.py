@@ -8,6 +8,14 @@ query. A row outside the viewer's scope is indistinguishable from a row that doe
 - Staff see the children placed (now or upcoming) in the groups they work in.
 - A thread is seen by the guardians of its child and by the staff of its group who still see
   the child (`thread_visible`). Events follow `auth.event_access`.
+- A child's diary entries, and the photos it is tagged in, are seen by whoever sees the child
+  (its guardians, within the access window); staff see them only for their own groups
+  (`diary_entry_visible`, `photo_visible`).
+- A group post is seen by the group's staff and by the guardians of children placed in that
+  group on the post's date, while they see that child (`group_post_visible`).
+- A diary export is seen by the guardian who asked for it, while they see the child.
+- Consents bind writing (`services.diary`, `services.photos`), not reading: a change applies
+  from then on, and what was shared before stays in the guardians' timeline.
 - Nothing crosses organisations; an anonymous caller sees nothing.
 
 Two forms of the same rules. The functions below build a condition for one viewer, for
@@ -30,14 +38,29 @@ from sqlalchemy import (
     SQLColumnExpression,
     and_,
     bindparam,
+    exists,
     false,
     or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from gateway.auth.viewer import Viewer
-from gateway.models import Account, Child, Guardian, Guardianship, Placement, StaffGroup, Thread
+from gateway.models import (
+    Account,
+    Child,
+    DiaryEntry,
+    DiaryExport,
+    GroupPost,
+    Guardian,
+    Guardianship,
+    Photo,
+    PhotoTag,
+    Placement,
+    StaffGroup,
+    Thread,
+)
 
 ACCESS_WINDOW = timedelta(weeks=6)
 
@@ -220,16 +243,97 @@ class Scope:
         return values
 
 
+def diary_entry_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
+    """Condition on `DiaryEntry`: whoever sees its child; staff only in the entry's group."""
+    if viewer is None:
+        return false()
+    rule = and_(
+        DiaryEntry.organisation_id == viewer.organisation_id,
+        child_visible(DiaryEntry.child_id, viewer, today),
+    )
+    if viewer.is_staff:
+        return and_(rule, staff_of_group(DiaryEntry.group_id, viewer))
+    return rule
+
+
+def placed_in_group_on(
+    group_id: SQLColumnExpression[int],
+    on: SQLColumnExpression[date],
+    viewer: Viewer | None,
+    today: date,
+) -> ColumnElement[bool]:
+    """Condition: a child the viewer sees was placed in `group_id` on day `on`."""
+    # An alias of its own: callers may already have `placements` in their FROM list, which
+    # this subquery must not correlate with.
+    placed = aliased(Placement)
+    return exists(
+        select(placed.id).where(
+            placed.group_id == group_id,
+            placed.start_date <= on,
+            or_(placed.end_date.is_(None), placed.end_date >= on),
+            placed.child_id.in_(visible_child_ids(viewer, today)),
+        )
+    )
+
+
+def group_post_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
+    """Condition on `GroupPost`: its group's staff; guardians of a child in it on that day."""
+    if viewer is None:
+        return false()
+    same_tenant = GroupPost.organisation_id == viewer.organisation_id
+    if viewer.is_staff:
+        return and_(same_tenant, staff_of_group(GroupPost.group_id, viewer))
+    return and_(
+        same_tenant, placed_in_group_on(GroupPost.group_id, GroupPost.post_date, viewer, today)
+    )
+
+
+def photo_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
+    """Condition on `Photo`: visible with what it belongs to, or to whoever sees a tagged child.
+
+    A photo in a diary entry is tagged with the entry's child; a group photo reaches the
+    guardians of the group that day, and the timeline of each child tagged in it.
+    """
+    if viewer is None:
+        return false()
+    in_entry = Photo.diary_entry_id.in_(
+        select(DiaryEntry.id).where(diary_entry_visible(viewer, today))
+    )
+    in_post = Photo.group_post_id.in_(select(GroupPost.id).where(group_post_visible(viewer, today)))
+    tagged: ColumnElement[bool] = Photo.id.in_(
+        select(PhotoTag.photo_id).where(child_visible(PhotoTag.child_id, viewer, today))
+    )
+    if viewer.is_staff:
+        tagged = and_(tagged, staff_of_group(Photo.group_id, viewer))
+    return and_(Photo.organisation_id == viewer.organisation_id, or_(in_entry, in_post, tagged))
+
+
+def diary_export_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
+    """Condition on `DiaryExport`: the guardian who asked, while they see the child."""
+    if viewer is None or not viewer.is_guardian:
+        return false()
+    return and_(
+        DiaryExport.organisation_id == viewer.organisation_id,
+        DiaryExport.requested_by_account_id == viewer.account_id,
+        child_visible(DiaryExport.child_id, viewer, today),
+    )
+
+
 __all__ = [
     "ACCESS_WINDOW",
     "Scope",
     "account_contact_visible",
     "child_in_scope",
     "child_visible",
+    "diary_entry_visible",
+    "diary_export_visible",
+    "group_post_visible",
     "guardian_in_scope",
     "guardian_visible",
     "in_organisation",
     "organisation_in_scope",
+    "photo_visible",
+    "placed_in_group_on",
     "staff_of_group",
     "thread_in_scope",
     "thread_visible",

@@ -49,18 +49,32 @@ class LiveScope:
 
 
 def _group_ids(viewer: Viewer, today: date) -> Select[int]:
-    """Staff: the groups they work in. Guardians: the groups of the children they may see."""
+    """Staff: the groups they work in. Guardians: the groups their children are placed in today.
+
+    A group's events (a group post, its photos) are for the families in the group on that day,
+    like the post itself (`access.group_post_visible`): not for a child that left or has yet
+    to start.
+    """
     if viewer.is_staff:
         return select(StaffGroup.group_id).where(
             StaffGroup.staff_member_id == viewer.staff_member_id
         )
     return select(Placement.group_id).where(
-        Placement.child_id.in_(visible_child_ids(viewer, today))
+        Placement.child_id.in_(visible_child_ids(viewer, today)),
+        Placement.start_date <= today,
+        or_(Placement.end_date.is_(None), Placement.end_date >= today),
     )
 
 
 def _location_ids(viewer: Viewer, today: date) -> Select[int]:
-    return select(Group.location_id).where(Group.id.in_(_group_ids(viewer, today)))
+    """The locations of the viewer's groups; guardians keep theirs through the access window."""
+    if viewer.is_staff:
+        groups = _group_ids(viewer, today)
+    else:
+        groups = select(Placement.group_id).where(
+            Placement.child_id.in_(visible_child_ids(viewer, today))
+        )
+    return select(Group.location_id).where(Group.id.in_(groups))
 
 
 async def load_scope(

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.passwords import hash_password
 from gateway.demo.messages import seed_demo_messages
+from gateway.demo.timeline import seed_demo_timeline
 from gateway.domain import SwapPolicy, valid_until
+from gateway.media import Storage
 from gateway.models import (
     Account,
     CareType,
@@ -145,8 +147,13 @@ def _slug(name: str) -> str:
     return name.lower().replace(" ", "").replace("ë", "e").replace("ö", "o")
 
 
-async def seed_demo(session: AsyncSession, today: date, now: datetime) -> bool:
-    """Create the demo data; False when it is there already."""
+async def seed_demo(
+    session: AsyncSession, today: date, now: datetime, storage: Storage | None = None
+) -> bool:
+    """Create the demo data; False when it is there already.
+
+    With `storage`, children get their timelines too (diary entries, photos, group posts).
+    """
     if await session.scalar(select(Organisation.id).where(Organisation.domain == DEMO_DOMAIN)):
         return False
     rng = random.Random(2026)  # noqa: S311 (demo data, not security)
@@ -323,6 +330,8 @@ async def seed_demo(session: AsyncSession, today: date, now: datetime) -> bool:
     session.add(Guardianship(child_id=other_child.id, guardian_id=other_parent.id))
     await _place(session, rng, other_child, other_group, 0, today)
     await seed_demo_messages(session, org.id, today, now)
+    if storage is not None:
+        await seed_demo_timeline(session, storage, org.id, today, now)
     # Swap hours for the first family, so `swapHours` and paying with them can be tried.
     for child_id, hours, days_ago in ((first_child_ids[0], 10, 14), (first_child_ids[1], 5, 40)):
         earned = today - timedelta(days=days_ago)

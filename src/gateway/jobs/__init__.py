@@ -1,8 +1,23 @@
-"""Background work of the server process: the periodic sweeps (and, as they come, durable jobs).
+"""Background work of the server process: the periodic sweeps and the durable jobs.
 
-Each task here only schedules; what it does is a use case in `gateway.services`.
+Each task here only schedules and runs; what it changes is a use case in `gateway.services`
+(the jobs table itself is `services.job_queue`, so a use case can enqueue in its transaction).
 """
 
+from gateway.jobs.diary_export import build_diary_export
 from gateway.jobs.periodic import start_periodic_tasks
+from gateway.jobs.worker import Handler, Heartbeat, JobWorker, LostClaim, start_job_worker
+from gateway.services.diary_exports import EXPORT_JOB
 
-__all__ = ["start_periodic_tasks"]
+HANDLERS: dict[str, Handler] = {EXPORT_JOB: build_diary_export}
+
+__all__ = [
+    "HANDLERS",
+    "Handler",
+    "Heartbeat",
+    "JobWorker",
+    "LostClaim",
+    "build_diary_export",
+    "start_job_worker",
+    "start_periodic_tasks",
+]

@@ -14,12 +14,14 @@ from gateway.runtime import Runtime
 from gateway.services.activation import send_due_activations
 from gateway.services.event_retention import prune_events
 from gateway.services.expiry import expire_due_requests
+from gateway.services.media_retention import purge_after_access_window
 
 log = logging.getLogger(__name__)
 
 ACTIVATION_INTERVAL = timedelta(hours=1)
 EXPIRY_INTERVAL = timedelta(minutes=1)
 PRUNE_INTERVAL = timedelta(hours=1)
+MEDIA_RETENTION_INTERVAL = timedelta(hours=6)
 
 
 async def _every(interval: timedelta, what: str, run: Callable[[], Awaitable[int]]) -> None:
@@ -50,9 +52,15 @@ def start_periodic_tasks(runtime: Runtime) -> list[asyncio.Task[None]]:
         async with runtime.sessionmaker() as session:
             return await prune_events(session, runtime.clock(), runtime.settings.event_retention)
 
+    async def media_retention() -> int:
+        now = runtime.clock()
+        async with runtime.sessionmaker() as session:
+            return await purge_after_access_window(session, runtime.storage, now, now.date())
+
     sweeps = [
         (ACTIVATION_INTERVAL, "activation mails sent", activations),
         (EXPIRY_INTERVAL, "requests expired", expiry),
         (PRUNE_INTERVAL, "events pruned past the retention period", pruning),
+        (MEDIA_RETENTION_INTERVAL, "media removed past the access window", media_retention),
     ]
     return [asyncio.create_task(_every(interval, what, run)) for interval, what, run in sweeps]

@@ -12,7 +12,9 @@ from gateway.models.care import (
 )
 from gateway.models.child import CareType, Child, Guardianship, Placement, PlacementDay
 from gateway.models.consent import Consent, ConsentChange, ConsentKind
+from gateway.models.diary import DiaryEntry, GroupPost
 from gateway.models.event import Event
+from gateway.models.jobs import DiaryExport, Job, JobState
 from gateway.models.messages import Message, Thread, ThreadRead
 from gateway.models.notifications import (
     NotificationCategory,
@@ -22,6 +24,7 @@ from gateway.models.notifications import (
 )
 from gateway.models.organisation import ClosingDay, Group, GroupSlot, Location, Organisation
 from gateway.models.people import Guardian, StaffGroup, StaffMember
+from gateway.models.photos import Photo, PhotoTag
 
 __all__ = [
     "AccessToken",
@@ -35,12 +38,17 @@ __all__ = [
     "Consent",
     "ConsentChange",
     "ConsentKind",
+    "DiaryEntry",
+    "DiaryExport",
     "Event",
     "Group",
+    "GroupPost",
     "GroupSlot",
     "Guardian",
     "Guardianship",
     "InvoiceLine",
+    "Job",
+    "JobState",
     "Location",
     "LoginThrottle",
     "Message",
@@ -50,6 +58,8 @@ __all__ = [
     "NotificationSetting",
     "Organisation",
     "PaymentMethod",
+    "Photo",
+    "PhotoTag",
     "Placement",
     "PlacementDay",
     "RequestKind",

@@ -35,6 +35,7 @@ CATEGORY_OF_KIND: Mapping[str, NotificationCategory] = {
     "request.status_changed": Category.REQUEST_STATUS,
     "diary.added": Category.DIARY_PHOTOS,
     "photo.added": Category.DIARY_PHOTOS,
+    "diary.export_ready": Category.DIARY_PHOTOS,
     "news.published": Category.NEWS,
 }
 
@@ -44,6 +45,7 @@ SUBJECT_KEY: Mapping[str, str] = {
     "request.status_changed": "requestId",
     "diary.added": "diaryEntryId",
     "photo.added": "photoId",
+    "diary.export_ready": "diaryExportId",
     "news.published": "newsItemId",
 }
 

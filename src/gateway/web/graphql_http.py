@@ -31,16 +31,15 @@ from gateway.auth.viewer import bearer_token
 from gateway.documents import ANONYMOUS, SIGNED_IN, DocumentLimits, documents, running
 from gateway.masking import INTERNAL, client_request_id, is_crash, masked, new_request_id
 from gateway.web.graphiql import GraphiQL
+from gateway.web.multipart import close_uploads, read_post
 from gateway.web.negotiation import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
     RequestErrors,
     RequestRejected,
     accepts_html,
-    check_content_type,
     choose_media_type,
     operation_to_run,
-    params_from_body,
     params_from_query_string,
 )
 
@@ -99,6 +98,7 @@ class GraphQLHTTP:
         response.headers["X-Request-ID"] = exchange.request_id
         response.headers["Vary"] = "Accept"
         await response(scope, receive, send)
+        await close_uploads(request)
         _log_access(request, str(response.status_code), started, exchange)
 
     async def _handle(self, request: Request, exchange: _Exchange) -> Response:
@@ -116,8 +116,7 @@ class GraphQLHTTP:
         if request.method == "GET":
             params = params_from_query_string(request.query_params)
         else:
-            check_content_type(request.headers.get("content-type"))
-            params = params_from_body(await self._read_body(request))
+            params = await read_post(request, self._read_body)
         # Who asks is known only once the context has looked the token up, which costs a
         # database round trip; a request without any token gets the smaller bounds now. A made-up
         # token buys the larger ones, which are also bounded to milliseconds of work.

@@ -14,12 +14,13 @@ from gateway.ids import to_global_id
 from gateway.placements import current_placement, placement_status
 from resolvers.context import Info
 from resolvers.relations import then
-from resolvers.types.node import Node
+from resolvers.types.node import After, First, Node
 from resolvers.types.organisation import Group, Location
 from resolvers.types.people import Guardian
 
 if TYPE_CHECKING:
     from resolvers.types.care import SwapHours
+    from resolvers.types.timeline import TimelineConnection
 
 
 @strawberry.enum(description="Kind of care a placement is for.")
@@ -204,6 +205,19 @@ class Child(Node):
         from resolvers.types.care import SwapHours  # care types build on Child
 
         return SwapHours(child_id=self.model.id)
+
+    @strawberry.field(
+        description=(
+            'The timeline ("Mijn kind"): diary entries and posts to the child\'s groups, '
+            "newest first."
+        )
+    )
+    async def timeline(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Annotated[TimelineConnection, strawberry.lazy("resolvers.types.timeline")]:
+        from resolvers.types.timeline import timeline_of  # timeline types build on Child
+
+        return await timeline_of(info, self.model.id, first, after)
 
 
 def _schedule(rows: Sequence[models.PlacementDay]) -> list[ScheduleDay]:

@@ -27,6 +27,9 @@ class NotificationKind(Enum):
     )
     DIARY_ADDED = strawberry.enum_value("diary.added", description="A new diary entry.")
     PHOTO_ADDED = strawberry.enum_value("photo.added", description="New photos.")
+    DIARY_EXPORT_READY = strawberry.enum_value(
+        "diary.export_ready", description="A diary download you asked for is ready."
+    )
     NEWS_PUBLISHED = strawberry.enum_value("news.published", description="A news item.")
 
 
