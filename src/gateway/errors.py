@@ -20,7 +20,7 @@ class ErrorCode(Enum):
     TOKEN_USED = "TOKEN_USED"
     PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"
     CONFLICT = "CONFLICT"
-    # Arranging care (agenda, absences, requests); the first nine mirror `domain.RuleCode`.
+    # Arranging care (agenda, absences, requests); the rule codes mirror `domain.RuleCode`.
     DAY_CLOSED = "DAY_CLOSED"
     NO_CARE_ON_DAY = "NO_CARE_ON_DAY"
     DAY_IN_PAST = "DAY_IN_PAST"
@@ -35,6 +35,10 @@ class ErrorCode(Enum):
     ALREADY_BOOKED = "ALREADY_BOOKED"
     ALREADY_ABSENT = "ALREADY_ABSENT"
     RANGE_TOO_LARGE = "RANGE_TOO_LARGE"
+    OUTSIDE_OPENING_HOURS = "OUTSIDE_OPENING_HOURS"
+    SWAP_HOURS_NOT_YET_VALID = "SWAP_HOURS_NOT_YET_VALID"
+    TOO_CLOSE_TO_DAY = "TOO_CLOSE_TO_DAY"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 class DomainError(Exception):

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from gateway.auth.viewer import Viewer
+from gateway.domain import OpeningHours
 from gateway.models import (
     Account,
     CareRequest,
@@ -80,6 +81,9 @@ class Loaders:
         )
         self.locations_by_id: DataLoader[int, Location | None] = _bind(
             reader, organisation.locations_by_id
+        )
+        self.opening_hours_by_location: DataLoader[int, OpeningHours] = _bind(
+            reader, organisation.opening_hours_by_location
         )
         self.groups_by_id: DataLoader[int, Group | None] = _bind(reader, organisation.groups_by_id)
         self.groups_by_location: DataLoader[int, list[Group]] = _bind(

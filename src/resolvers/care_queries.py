@@ -20,6 +20,8 @@ from resolvers.types.care import (
     AgendaDay,
     AvailableSlot,
     CareRequest,
+    ClosedDay,
+    DayClosure,
     RequestKind,
     RequestStatus,
 )
@@ -65,6 +67,10 @@ class CareQuery:
             start=found.start,
             end=found.end,
             days=[AgendaDay.from_entry(e) for e in found.entries],
+            closed_days=[
+                ClosedDay(date=c.day, closure=DayClosure(c.closure.value), name=c.name)
+                for c in found.closed_days
+            ],
         )
 
     @strawberry.field(

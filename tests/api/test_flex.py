@@ -74,7 +74,21 @@ async def test_a_flex_day_comes_out_of_the_pot_once_approved(
         (("2026-04-13", "08:00", "12:00"), "FLEX_TOO_LATE", ["input", "days", "0", "date"]),
         ((MAY_MONDAY, "08:00", "09:45"), "FLEX_TOO_SHORT", ["input", "days", "0", "endTime"]),
         ((MAY_MONDAY, "12:00", "08:00"), "INVALID_INPUT", ["input", "days", "0", "endTime"]),
-        ((MAY_MONDAY, "06:00", "09:00"), "INVALID_INPUT", ["input", "days", "0", "startTime"]),
+        (
+            (MAY_MONDAY, "06:00", "09:00"),
+            "OUTSIDE_OPENING_HOURS",
+            ["input", "days", "0", "startTime"],
+        ),
+        (
+            (MAY_MONDAY, "17:00", "19:30"),
+            "OUTSIDE_OPENING_HOURS",
+            ["input", "days", "0", "startTime"],
+        ),
+        (
+            ("2026-05-09", "08:00", "12:00"),
+            "DAY_CLOSED",
+            ["input", "days", "0", "date"],
+        ),  # Saturday
         (("2026-05-14", "08:00", "12:00"), "DAY_CLOSED", ["input", "days", "0", "date"]),
         (("2026-03-09", "08:00", "12:00"), "DAY_IN_PAST", ["input", "days", "0", "date"]),
     ],

@@ -21,12 +21,22 @@ from gateway.domain.errors import (
     InsufficientSwapHours,
     InvalidTransition,
     NoCareOnDay,
+    OutsideOpeningHours,
     RuleCode,
     RuleViolation,
     SwapHoursExpired,
 )
 from gateway.domain.flex import check_flex_booking, flex_deadline
 from gateway.domain.hours import exact_hours, hours_between
+from gateway.domain.opening import (
+    DEFAULT_OPENING_HOURS,
+    ClosedDay,
+    Closure,
+    OpeningHours,
+    check_open,
+    closure_on,
+    within_hours,
+)
 from gateway.domain.policy import FlexPolicy, SwapPolicy
 from gateway.domain.requests import RequestStatus, effective_status, is_final, transition
 from gateway.domain.swap_ledger import (
@@ -44,12 +54,15 @@ from gateway.domain.swap_ledger import (
 )
 
 __all__ = [
+    "DEFAULT_OPENING_HOURS",
     "Allocation",
     "AllocationStatus",
     "CareDay",
     "CareKind",
     "ClosedCareDay",
+    "ClosedDay",
     "ClosedDays",
+    "Closure",
     "Credit",
     "DayClosed",
     "DayInPast",
@@ -60,6 +73,8 @@ __all__ = [
     "InsufficientSwapHours",
     "InvalidTransition",
     "NoCareOnDay",
+    "OpeningHours",
+    "OutsideOpeningHours",
     "PlacementTerms",
     "RequestStatus",
     "RuleCode",
@@ -71,8 +86,10 @@ __all__ = [
     "care_days",
     "care_to_cancel",
     "check_flex_booking",
+    "check_open",
     "closed_care_days",
     "closed_day",
+    "closure_on",
     "credit_for_absence",
     "credited_in_year",
     "cutoff_moment",
@@ -87,4 +104,5 @@ __all__ = [
     "spend",
     "transition",
     "valid_until",
+    "within_hours",
 ]

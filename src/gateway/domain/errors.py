@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import Enum, StrEnum
 
@@ -19,6 +19,9 @@ class RuleCode(StrEnum):
     FLEX_TOO_SHORT = "FLEX_TOO_SHORT"
     FLEX_POT_EXHAUSTED = "FLEX_POT_EXHAUSTED"
     INVALID_TRANSITION = "INVALID_TRANSITION"
+    OUTSIDE_OPENING_HOURS = "OUTSIDE_OPENING_HOURS"
+    SWAP_HOURS_NOT_YET_VALID = "SWAP_HOURS_NOT_YET_VALID"
+    TOO_CLOSE_TO_DAY = "TOO_CLOSE_TO_DAY"
 
 
 class RuleViolation(Exception):
@@ -38,6 +41,18 @@ class DayClosed(RuleViolation):
         super().__init__(f"The location is closed on {day.isoformat()} ({name}).")
         self.day = day
         self.name = name
+
+
+class OutsideOpeningHours(RuleViolation):
+    code = RuleCode.OUTSIDE_OPENING_HOURS
+
+    def __init__(self, day: date, opens: time, closes: time) -> None:
+        super().__init__(
+            f"On {day.isoformat()} the location is open from {opens:%H:%M} to {closes:%H:%M}."
+        )
+        self.day = day
+        self.opens = opens
+        self.closes = closes
 
 
 class NoCareOnDay(RuleViolation):

@@ -20,7 +20,14 @@ from gateway.models.notifications import (
     NotificationMarker,
     NotificationSetting,
 )
-from gateway.models.organisation import ClosingDay, Group, GroupSlot, Location, Organisation
+from gateway.models.organisation import (
+    ClosingDay,
+    Group,
+    GroupSlot,
+    Location,
+    LocationOpeningHours,
+    Organisation,
+)
 from gateway.models.people import Guardian, StaffGroup, StaffMember
 
 __all__ = [
@@ -42,6 +49,7 @@ __all__ = [
     "Guardianship",
     "InvoiceLine",
     "Location",
+    "LocationOpeningHours",
     "LoginThrottle",
     "Message",
     "NotificationCategory",

@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.auth import access
 from gateway.auth.viewer import Viewer
 from gateway.domain import (
+    DEFAULT_OPENING_HOURS,
     ClosedDays,
     FlexPolicy,
+    OpeningHours,
     PlacementTerms,
     RequestStatus,
     RuleViolation,
@@ -32,6 +34,8 @@ from gateway.models import (
     Child,
     ClosingDay,
     Event,
+    Group,
+    LocationOpeningHours,
     Organisation,
     Placement,
     PlacementDay,
@@ -221,6 +225,25 @@ async def closing_days(
         )
     )
     return {row.day: row.name for row in rows}
+
+
+async def opening_hours_of_groups(
+    db: Statements, group_ids: Collection[int]
+) -> dict[int, OpeningHours]:
+    """Per group, the opening hours of its location (the default where it sets none)."""
+    if not group_ids:
+        return {}
+    rows = await db.rows(
+        select(Group.id, LocationOpeningHours)
+        .outerjoin(LocationOpeningHours, LocationOpeningHours.location_id == Group.location_id)
+        .where(Group.id.in_(set(group_ids)))
+    )
+    own: dict[int, dict[int, tuple[time, time]]] = {}
+    for group_id, hours in rows:
+        week = own.setdefault(group_id, {})
+        if hours is not None:
+            week[hours.weekday] = (hours.opens_at, hours.closes_at)
+    return {group_id: week or DEFAULT_OPENING_HOURS for group_id, week in own.items()}
 
 
 def closed_days(own: dict[date, str]) -> ClosedDays:

@@ -10,7 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.viewer import Viewer
-from gateway.domain import DayClosed, DayInPast, RequestStatus, care_days, hours_between
+from gateway.domain import (
+    DayClosed,
+    DayInPast,
+    RequestStatus,
+    RuleViolation,
+    care_days,
+    check_open,
+    hours_between,
+)
 from gateway.errors import DomainError, ErrorCode
 from gateway.live import EventPublisher
 from gateway.models import CareRequest, GroupSlot, PaymentMethod, RequestKind
@@ -21,6 +29,7 @@ from gateway.services.care_common import (
     closing_days,
     invalid,
     lock_children,
+    opening_hours_of_groups,
     placements_of,
     rule_error,
     to_minutes,
@@ -86,8 +95,12 @@ async def request_extra_days(
     if earlier is not None:
         return earlier
     dates = {wish.day for wish in days}
-    closed = closed_days(await closing_days(db, viewer.organisation_id, min(dates), max(dates)))
+    own_closing = await closing_days(db, viewer.organisation_id, min(dates), max(dates))
+    closed = closed_days(own_closing)
     placements = await placements_of(db, children)
+    opening = await opening_hours_of_groups(
+        db, {p.group_id for c in placements.values() for p in c.placements}
+    )
     slot_ids = {wish.slot_id for wish in days if wish.slot_id is not None}
     slots = {s.id: s for s in await db.all(select(GroupSlot).where(GroupSlot.id.in_(slot_ids)))}
     booked = await booked_days(db, children, dates, now)
@@ -98,8 +111,6 @@ async def request_extra_days(
         where = ["input", "days", str(index)]
         if wish.day < today:
             raise rule_error(DayInPast(wish.day), [*where, "date"])
-        if (name := closed(wish.day)) is not None:
-            raise rule_error(DayClosed(wish.day, name), [*where, "date"])
         mine = placements[wish.child_id]
         running = {p.group_id: p for p in mine.on(wish.day)}
         slot = slots.get(wish.slot_id) if wish.slot_id is not None else None
@@ -110,6 +121,13 @@ async def request_extra_days(
                 "No such time slot for this child on that day.",
                 [*where, "slotId"],
             )
+        try:
+            check_open(
+                wish.day, slot.start_time, slot.end_time, opening[slot.group_id], own_closing
+            )
+        except RuleViolation as violation:
+            field = "date" if isinstance(violation, DayClosed) else "slotId"
+            raise rule_error(violation, [*where, field]) from None
         if care_days(mine.terms, wish.day, wish.day, closed) or (wish.child_id, wish.day) in booked:
             raise DomainError(
                 ErrorCode.ALREADY_BOOKED,

@@ -26,6 +26,7 @@ from gateway.domain import (
     RuleViolation,
     care_days,
     check_flex_booking,
+    check_open,
 )
 from gateway.errors import DomainError, ErrorCode
 from gateway.live import EventPublisher
@@ -33,7 +34,6 @@ from gateway.models import (
     CareRequest,
     CareRequestDay,
     CareType,
-    GroupSlot,
     Organisation,
     PaymentMethod,
     RequestKind,
@@ -47,6 +47,7 @@ from gateway.services.care_common import (
     in_force,
     invalid,
     lock_children,
+    opening_hours_of_groups,
     placements_of,
     rule_error,
     to_hours,
@@ -134,14 +135,15 @@ async def request_flex_days(
     assert organisation is not None
     policy = flex_policy(organisation)
     dates = {wish.day for wish in days}
-    closed = closed_days(await closing_days(db, organisation.id, min(dates), max(dates)))
+    own_closing = await closing_days(db, organisation.id, min(dates), max(dates))
+    closed = closed_days(own_closing)
     placements = await placements_of(db, children)
     flex_ids = {
         p.id for c in placements.values() for p in c.placements if p.care_type is CareType.FLEX
     }
     used = await pot_used(db, flex_ids, now)
     booked = await booked_days(db, children, dates, now)
-    opening = await _opening_hours(
+    opening = await opening_hours_of_groups(
         db, {p.group_id for c in placements.values() for p in c.placements}
     )
 
@@ -151,8 +153,6 @@ async def request_flex_days(
         where = ["input", "days", str(index)]
         if wish.day < today:
             raise rule_error(DayInPast(wish.day), [*where, "date"])
-        if (name := closed(wish.day)) is not None:
-            raise rule_error(DayClosed(wish.day, name), [*where, "date"])
         mine = placements[wish.child_id]
         flex = [p for p in mine.on(wish.day) if p.care_type is CareType.FLEX]
         if not flex:
@@ -162,12 +162,11 @@ async def request_flex_days(
                 [*where, "date"],
             )
         placement = flex[0]
-        hours = opening.get(placement.group_id)
-        if hours is not None and (wish.start < hours[0] or wish.end > hours[1]):
-            raise invalid(
-                f"The group is open from {hours[0]:%H:%M} to {hours[1]:%H:%M}.",
-                [*where, "startTime"],
-            )
+        try:
+            check_open(wish.day, wish.start, wish.end, opening[placement.group_id], own_closing)
+        except RuleViolation as violation:
+            field = "date" if isinstance(violation, DayClosed) else "startTime"
+            raise rule_error(violation, [*where, field]) from None
         if care_days(mine.terms, wish.day, wish.day, closed) or (wish.child_id, wish.day) in booked:
             raise DomainError(
                 ErrorCode.ALREADY_BOOKED,
@@ -207,22 +206,3 @@ async def request_flex_days(
     )
     await announce(session, publisher, created, now)
     return [new.request for new in created]
-
-
-async def _opening_hours(
-    db: Statements, group_ids: Collection[int]
-) -> dict[int, tuple[time, time]]:
-    """Per group, from its earliest slot's start to its latest slot's end."""
-    hours: dict[int, tuple[time, time]] = {}
-    if not group_ids:
-        return hours
-    for slot in await db.all(select(GroupSlot).where(GroupSlot.group_id.in_(set(group_ids)))):
-        current = hours.get(slot.group_id)
-        if current is None:
-            hours[slot.group_id] = (slot.start_time, slot.end_time)
-        else:
-            hours[slot.group_id] = (
-                min(current[0], slot.start_time),
-                max(current[1], slot.end_time),
-            )
-    return hours

@@ -62,6 +62,30 @@ class AgendaDayState(Enum):
     )
 
 
+@strawberry.enum(description="Why a location is closed on a day, so a calendar can grey it out.")
+class DayClosure(Enum):
+    NOT_OPEN_ON_WEEKDAY = strawberry.enum_value(
+        "weekday",
+        description="The location does not open on this day of the week (by default: "
+        "Saturdays and Sundays); see `Location.openingHours`.",
+    )
+    NATIONAL_HOLIDAY = strawberry.enum_value(
+        "national_holiday", description="A national holiday on which locations close."
+    )
+    ORGANISATION_CLOSING_DAY = strawberry.enum_value(
+        "organisation_closing_day", description="A closing day of the organisation's own."
+    )
+
+
+@strawberry.type(description="A day on which the child's location is closed.")
+class ClosedDay:
+    date: dt.date = strawberry.field(description="The day.")
+    closure: DayClosure = strawberry.field(description="Why it is closed.")
+    name: str = strawberry.field(
+        description="The holiday or closing day (e.g. 'Koningsdag'), or the weekday ('zondag')."
+    )
+
+
 @strawberry.enum(description="Where care on a day comes from.")
 class CareKind(Enum):
     REGULAR = strawberry.enum_value("regular", description="The placement's weekly schedule.")
@@ -233,6 +257,11 @@ class Agenda:
     end: dt.date = strawberry.field(name="to", description="Last day of the range.")
     days: list[AgendaDay] = strawberry.field(
         description="Days with care or a reason why not, by date and time; others are left out."
+    )
+    closed_days: list[ClosedDay] = strawberry.field(
+        description="Every day of the range on which the location is closed, with why: "
+        "weekdays it does not open, national holidays, the organisation's closing days. "
+        "Nothing can be requested on them."
     )
 
 

@@ -13,7 +13,7 @@ from gateway.ids import to_global_id
 from gateway.placements import current_placement, placement_status
 from resolvers.context import Info
 from resolvers.types.node import Node
-from resolvers.types.organisation import Group, Location
+from resolvers.types.organisation import Group, Location, Weekday
 from resolvers.types.people import Guardian
 
 if TYPE_CHECKING:
@@ -32,17 +32,6 @@ class PlacementStatus(Enum):
     UPCOMING = strawberry.enum_value("upcoming", description="Starts in the future.")
     ACTIVE = strawberry.enum_value("active", description="Running today.")
     ENDED = strawberry.enum_value("ended", description="Its end date has passed.")
-
-
-@strawberry.enum(description="Day of the week.")
-class Weekday(Enum):
-    MONDAY = strawberry.enum_value(0, description="Monday (maandag).")
-    TUESDAY = strawberry.enum_value(1, description="Tuesday (dinsdag).")
-    WEDNESDAY = strawberry.enum_value(2, description="Wednesday (woensdag).")
-    THURSDAY = strawberry.enum_value(3, description="Thursday (donderdag).")
-    FRIDAY = strawberry.enum_value(4, description="Friday (vrijdag).")
-    SATURDAY = strawberry.enum_value(5, description="Saturday (zaterdag).")
-    SUNDAY = strawberry.enum_value(6, description="Sunday (zondag).")
 
 
 @strawberry.enum(description="What a consent is about.")
