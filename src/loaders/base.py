@@ -6,7 +6,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
@@ -30,6 +30,12 @@ class Reader:
     viewer: Viewer | None
     today: date
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The request's clock, for rules that turn at a moment (a request's expiry); None: the
+    # system clock at the time of reading.
+    now: datetime | None = None
+
+    def moment(self) -> datetime:
+        return self.now if self.now is not None else datetime.now(UTC)
 
     async def all(self, statement: Select[T]) -> Sequence[T]:
         async with self.lock:

@@ -13,17 +13,20 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from gateway.auth import access
-from gateway.domain import AllocationStatus, RequestStatus
+from gateway.domain import AllocationStatus, Credit, RequestStatus
 from gateway.models import (
     CareRequest,
     CareRequestDay,
     Group,
     GroupSlot,
+    Organisation,
     RequestKind,
     SwapAllocation,
     SwapCredit,
 )
 from gateway.pagination import Page, PageRequest, make_page
+from gateway.services.care_common import swap_policy
+from gateway.services.swap_hours import as_credit
 from loaders.base import Reader, many_per_key, one_per_key
 
 
@@ -51,29 +54,68 @@ async def request_days_by_request(
     return many_per_key(rows, lambda d: d.request_id, keys)
 
 
-async def swap_credits_by_child(reader: Reader, keys: Sequence[int]) -> list[list[SwapCredit]]:
+def _lapsed(now: datetime) -> ColumnElement[bool]:
+    """On `CareRequest`: pending, but past its expiry moment (the sweep has not run yet)."""
+    return and_(
+        CareRequest.status == RequestStatus.PENDING,
+        CareRequest.expires_at.is_not(None),
+        CareRequest.expires_at <= now,
+    )
+
+
+@dataclass(frozen=True)
+class CreditView:
+    """A credit as it reads now: hours held by requests past their expiry moment count as
+    released, whether or not the expiry sweep has written that yet."""
+
+    row: SwapCredit
+    credit: Credit
+
+
+async def swap_credits_by_child(reader: Reader, keys: Sequence[int]) -> list[list[CreditView]]:
     """Credits with hours left that have not expired, the first to expire first."""
-    rows = await reader.all(
-        select(SwapCredit)
+    now = reader.moment()
+    lapsed = (
+        select(SwapAllocation.credit_id, func.sum(SwapAllocation.minutes).label("minutes"))
+        .join(CareRequest, CareRequest.id == SwapAllocation.request_id)
+        .where(SwapAllocation.status == AllocationStatus.HELD, _lapsed(now))
+        .group_by(SwapAllocation.credit_id)
+        .subquery()
+    )
+    released = func.coalesce(lapsed.c.minutes, 0)
+    rows = await reader.rows(
+        select(SwapCredit, Organisation, released)
+        .join(Organisation, Organisation.id == SwapCredit.organisation_id)
+        .outerjoin(lapsed, lapsed.c.credit_id == SwapCredit.id)
         .where(
             SwapCredit.child_id.in_(keys),
-            SwapCredit.remaining_minutes > 0,
+            SwapCredit.remaining_minutes + released > 0,
             SwapCredit.valid_until >= reader.today,
             access.child_visible(SwapCredit.child_id, reader.viewer, reader.today),
         )
         .order_by(SwapCredit.valid_until, SwapCredit.earned_on, SwapCredit.id)
     )
-    return many_per_key(rows, lambda c: c.child_id, keys)
+    views = [
+        CreditView(
+            row=row,
+            credit=as_credit(row, swap_policy(organisation), row.remaining_minutes + int(extra)),
+        )
+        for row, organisation, extra in rows
+    ]
+    return many_per_key(views, lambda v: v.row.child_id, keys)
 
 
 async def held_swap_minutes_by_child(reader: Reader, keys: Sequence[int]) -> list[int]:
-    """Minutes held for pending requests, per child."""
+    """Minutes held for pending requests, per child; a request past its expiry moment holds
+    none any more."""
     rows = await reader.rows(
         select(SwapCredit.child_id, func.sum(SwapAllocation.minutes))
         .join(SwapAllocation, SwapAllocation.credit_id == SwapCredit.id)
+        .join(CareRequest, CareRequest.id == SwapAllocation.request_id)
         .where(
             SwapCredit.child_id.in_(keys),
             SwapAllocation.status == AllocationStatus.HELD,
+            ~_lapsed(reader.moment()),
             access.child_visible(SwapCredit.child_id, reader.viewer, reader.today),
         )
         .group_by(SwapCredit.child_id)
@@ -102,11 +144,7 @@ class RequestFilter:
 
 def _status_is(status: RequestStatus, now: datetime) -> ColumnElement[bool]:
     """The status as `domain.effective_status` reads it at `now`, as SQL."""
-    due = and_(
-        CareRequest.status == RequestStatus.PENDING,
-        CareRequest.expires_at.is_not(None),
-        CareRequest.expires_at <= now,
-    )
+    due = _lapsed(now)
     if status is RequestStatus.PENDING:
         return and_(CareRequest.status == RequestStatus.PENDING, ~due)
     if status is RequestStatus.EXPIRED:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,6 @@ from gateway.models import (
     Placement,
     PlacementDay,
     StaffMember,
-    SwapCredit,
     Thread,
 )
 from gateway.pagination import Page
@@ -52,8 +51,14 @@ def _bind(
 class Loaders:
     """Named `<things>_by_<key>`; each returns results in key order (None/[] when not visible)."""
 
-    def __init__(self, session: AsyncSession, viewer: Viewer | None, today: date) -> None:
-        self.reader = reader = Reader(session=session, viewer=viewer, today=today)
+    def __init__(
+        self,
+        session: AsyncSession,
+        viewer: Viewer | None,
+        today: date,
+        now: datetime | None = None,
+    ) -> None:
+        self.reader = reader = Reader(session=session, viewer=viewer, today=today, now=now)
         self.children_by_id: DataLoader[int, Child | None] = _bind(reader, children.children_by_id)
         self.children_by_guardian: DataLoader[int, list[Child]] = _bind(
             reader, children.children_by_guardian
@@ -142,7 +147,7 @@ class Loaders:
         self.request_days_by_request: DataLoader[int, list[CareRequestDay]] = _bind(
             reader, care.request_days_by_request
         )
-        self.swap_credits_by_child: DataLoader[int, list[SwapCredit]] = _bind(
+        self.swap_credits_by_child: DataLoader[int, list[care.CreditView]] = _bind(
             reader, care.swap_credits_by_child
         )
         self.held_swap_minutes_by_child: DataLoader[int, int] = _bind(

@@ -25,9 +25,11 @@ from gateway.domain.errors import (
     RuleCode,
     RuleViolation,
     SwapHoursExpired,
+    SwapHoursNotYetValid,
+    TooCloseToDay,
 )
 from gateway.domain.flex import check_flex_booking, flex_deadline
-from gateway.domain.hours import exact_hours, hours_between
+from gateway.domain.hours import exact_hours, format_hours, hours_between
 from gateway.domain.opening import (
     DEFAULT_OPENING_HOURS,
     ClosedDay,
@@ -37,11 +39,12 @@ from gateway.domain.opening import (
     closure_on,
     within_hours,
 )
-from gateway.domain.policy import FlexPolicy, SwapPolicy
+from gateway.domain.policy import BookingPolicy, FlexPolicy, SwapPolicy, check_guardian_notice
 from gateway.domain.requests import RequestStatus, effective_status, is_final, transition
 from gateway.domain.swap_ledger import (
     Allocation,
     AllocationStatus,
+    BalanceSplit,
     Credit,
     balance,
     credit_for_absence,
@@ -50,6 +53,8 @@ from gateway.domain.swap_ledger import (
     plan_hold,
     release,
     spend,
+    split_balance,
+    usable_from,
     valid_until,
 )
 
@@ -57,6 +62,8 @@ __all__ = [
     "DEFAULT_OPENING_HOURS",
     "Allocation",
     "AllocationStatus",
+    "BalanceSplit",
+    "BookingPolicy",
     "CareDay",
     "CareKind",
     "ClosedCareDay",
@@ -80,12 +87,15 @@ __all__ = [
     "RuleCode",
     "RuleViolation",
     "SwapHoursExpired",
+    "SwapHoursNotYetValid",
     "SwapPolicy",
+    "TooCloseToDay",
     "WeeklySchedule",
     "balance",
     "care_days",
     "care_to_cancel",
     "check_flex_booking",
+    "check_guardian_notice",
     "check_open",
     "closed_care_days",
     "closed_day",
@@ -96,13 +106,16 @@ __all__ = [
     "effective_status",
     "exact_hours",
     "flex_deadline",
+    "format_hours",
     "hours_between",
     "is_final",
     "national_closed_days",
     "plan_hold",
     "release",
     "spend",
+    "split_balance",
     "transition",
+    "usable_from",
     "valid_until",
     "within_hours",
 ]

@@ -58,6 +58,7 @@ from gateway.services.care_requests import (
     replayed,
     store_requests,
 )
+from gateway.services.expiry import expire_due_for_children
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ async def report_absence(
             )
 
     await lock_children(session, children)
+    lapsed = await expire_due_for_children(session, children, now)
     earlier = await replayed(session, viewer, submission, RequestKind.ABSENCE)
     if earlier is not None:
         return earlier
@@ -219,7 +221,7 @@ async def report_absence(
                         created_at=now,
                     )
                 )
-    await announce(session, publisher, created, now)
+    await announce(session, publisher, created, now, lapsed)
     await send_confirmations(session, mailer, viewer, organisation, children, created, text)
     return [new.request for new in created]
 
@@ -245,7 +247,7 @@ async def _credit(
     policy = swap_policy(organisation)
     zone = ZoneInfo(organisation.time_zone)
     for child_id in sorted({p.child_id for p in planned}):
-        ledger: list[Credit] = await swap_hours.credits_of(session, child_id)
+        ledger: list[Credit] = await swap_hours.credits_of(session, child_id, policy)
         last_end = placements[child_id].last_end()
         for day_plan in sorted((p for p in planned if p.child_id == child_id), key=lambda p: p.day):
             earned = credit_for_absence(

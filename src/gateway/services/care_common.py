@@ -17,6 +17,7 @@ from gateway.auth import access
 from gateway.auth.viewer import Viewer
 from gateway.domain import (
     DEFAULT_OPENING_HOURS,
+    BookingPolicy,
     ClosedDays,
     FlexPolicy,
     OpeningHours,
@@ -99,7 +100,13 @@ def swap_policy(organisation: Organisation) -> SwapPolicy:
         validity_months=organisation.swap_validity_months,
         yearly_cap_hours=hours(organisation.swap_yearly_cap_minutes),
         max_balance_hours=hours(organisation.swap_max_balance_minutes),
+        usable_days_before=organisation.swap_usable_days_before,
+        mixed_payment=organisation.swap_mixed_payment,
     )
+
+
+def booking_policy(organisation: Organisation) -> BookingPolicy:
+    return BookingPolicy(guardian_notice_days=organisation.guardian_notice_days)
 
 
 def flex_policy(organisation: Organisation) -> FlexPolicy:

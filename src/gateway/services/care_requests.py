@@ -193,10 +193,17 @@ async def store_requests(
 
 
 async def announce(
-    session: AsyncSession, publisher: EventPublisher, created: Sequence[NewRequest], now: datetime
+    session: AsyncSession,
+    publisher: EventPublisher,
+    created: Sequence[NewRequest],
+    now: datetime,
+    also: Sequence[Event] = (),
 ) -> None:
-    """Record each new request's status, commit, then publish: events exist iff the rows do."""
-    recorded: list[Event] = [
+    """Record each new request's status, commit, then publish: events exist iff the rows do.
+
+    `also`: events recorded earlier in the transaction (requests it expired on the way).
+    """
+    recorded: list[Event] = [*also] + [
         await record_status(session, new.request, None, now) for new in created
     ]
     await session.commit()

@@ -16,15 +16,17 @@ from gateway.domain import (
     RequestStatus,
     RuleViolation,
     care_days,
+    check_guardian_notice,
     check_open,
     hours_between,
 )
 from gateway.errors import DomainError, ErrorCode
 from gateway.live import EventPublisher
-from gateway.models import CareRequest, GroupSlot, PaymentMethod, RequestKind
+from gateway.models import CareRequest, GroupSlot, Organisation, PaymentMethod, RequestKind
 from gateway.services import swap_hours
 from gateway.services.care_common import (
     SessionReads,
+    booking_policy,
     closed_days,
     closing_days,
     invalid,
@@ -32,6 +34,7 @@ from gateway.services.care_common import (
     opening_hours_of_groups,
     placements_of,
     rule_error,
+    swap_policy,
     to_minutes,
     visible_children,
 )
@@ -43,6 +46,7 @@ from gateway.services.care_requests import (
     replayed,
     store_requests,
 )
+from gateway.services.expiry import expire_due_for_children
 from gateway.services.slots import booked_days, check_room
 
 
@@ -91,9 +95,13 @@ async def request_extra_days(
     refuse_repeats([(w.child_id, w.day) for w in days])
 
     await lock_children(session, children)
+    lapsed = await expire_due_for_children(session, children, now)
     earlier = await replayed(session, viewer, submission, RequestKind.EXTRA_DAY)
     if earlier is not None:
         return earlier
+    organisation = await session.get(Organisation, viewer.organisation_id)
+    assert organisation is not None
+    notice = booking_policy(organisation)
     dates = {wish.day for wish in days}
     own_closing = await closing_days(db, viewer.organisation_id, min(dates), max(dates))
     closed = closed_days(own_closing)
@@ -111,6 +119,11 @@ async def request_extra_days(
         where = ["input", "days", str(index)]
         if wish.day < today:
             raise rule_error(DayInPast(wish.day), [*where, "date"])
+        if viewer.is_guardian:
+            try:
+                check_guardian_notice(wish.day, today, notice)
+            except RuleViolation as violation:
+                raise rule_error(violation, [*where, "date"]) from None
         mine = placements[wish.child_id]
         running = {p.group_id: p for p in mine.on(wish.day)}
         slot = slots.get(wish.slot_id) if wish.slot_id is not None else None
@@ -151,13 +164,15 @@ async def request_extra_days(
 
     holds = {}
     if payment is PaymentMethod.SWAP_HOURS:
+        policy = swap_policy(organisation)
         for child_id in children:
             own = sorted((p for p in planned if p.child_id == child_id), key=lambda p: p.day)
             if not own:
                 continue
             plans = swap_hours.plan_days(
-                await swap_hours.credits_of(session, child_id),
+                await swap_hours.credits_of(session, child_id, policy),
                 [(p.day, p.minutes, ["input", "days", str(p.index)]) for p in own],
+                mixed=policy.mixed_payment,
             )
             holds.update({p.index: plan for p, plan in zip(own, plans, strict=True)})
 
@@ -176,5 +191,5 @@ async def request_extra_days(
             if day.index in holds and day.row is not None:
                 where = ["input", "days", str(day.index)]
                 await swap_hours.hold(session, new.request.id, day.row.id, holds[day.index], where)
-    await announce(session, publisher, created, now)
+    await announce(session, publisher, created, now, lapsed)
     return [new.request for new in created]

@@ -26,6 +26,7 @@ from gateway.domain import (
     RuleViolation,
     care_days,
     check_flex_booking,
+    check_guardian_notice,
     check_open,
 )
 from gateway.errors import DomainError, ErrorCode
@@ -41,6 +42,7 @@ from gateway.models import (
 from gateway.services.care_common import (
     SessionReads,
     Statements,
+    booking_policy,
     closed_days,
     closing_days,
     flex_policy,
@@ -62,6 +64,7 @@ from gateway.services.care_requests import (
     replayed,
     store_requests,
 )
+from gateway.services.expiry import expire_due_for_children
 from gateway.services.slots import booked_days, check_room
 
 
@@ -128,12 +131,14 @@ async def request_flex_days(
     refuse_repeats([(w.child_id, w.day) for w in days])
 
     await lock_children(session, children)
+    lapsed = await expire_due_for_children(session, children, now)
     earlier = await replayed(session, viewer, submission, RequestKind.FLEX_DAY)
     if earlier is not None:
         return earlier
     organisation = await session.get(Organisation, viewer.organisation_id)
     assert organisation is not None
     policy = flex_policy(organisation)
+    notice = booking_policy(organisation)
     dates = {wish.day for wish in days}
     own_closing = await closing_days(db, organisation.id, min(dates), max(dates))
     closed = closed_days(own_closing)
@@ -153,6 +158,11 @@ async def request_flex_days(
         where = ["input", "days", str(index)]
         if wish.day < today:
             raise rule_error(DayInPast(wish.day), [*where, "date"])
+        if viewer.is_guardian:
+            try:
+                check_guardian_notice(wish.day, today, notice)
+            except RuleViolation as violation:
+                raise rule_error(violation, [*where, "date"]) from None
         mine = placements[wish.child_id]
         flex = [p for p in mine.on(wish.day) if p.care_type is CareType.FLEX]
         if not flex:
@@ -204,5 +214,5 @@ async def request_flex_days(
         payment=PaymentMethod.FLEX_POT,
         days=planned,
     )
-    await announce(session, publisher, created, now)
+    await announce(session, publisher, created, now, lapsed)
     return [new.request for new in created]
