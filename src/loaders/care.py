@@ -25,6 +25,7 @@ from gateway.models import (
     SwapCredit,
 )
 from gateway.pagination import Page, PageRequest, make_page
+from gateway.services import flex_days
 from gateway.services.care_common import swap_policy
 from gateway.services.swap_hours import as_credit
 from loaders.base import Reader, many_per_key, one_per_key
@@ -122,6 +123,22 @@ async def held_swap_minutes_by_child(reader: Reader, keys: Sequence[int]) -> lis
     )
     held = {child_id: int(minutes or 0) for child_id, minutes in rows}
     return [held.get(key, 0) for key in keys]
+
+
+async def flex_use_by_placement(
+    reader: Reader, keys: Sequence[int]
+) -> list[dict[int, flex_days.PotUse]]:
+    """Per placement, the pot's use per calendar year (approved and pending minutes)."""
+    used = await flex_days.pot_usage(
+        reader,
+        keys,
+        reader.moment(),
+        access.child_visible(CareRequestDay.child_id, reader.viewer, reader.today),
+    )
+    per_placement: dict[int, dict[int, flex_days.PotUse]] = {key: {} for key in keys}
+    for (placement_id, year), use in used.items():
+        per_placement[placement_id][year] = use
+    return [per_placement[key] for key in keys]
 
 
 async def group_slots_by_id(reader: Reader, keys: Sequence[int]) -> list[GroupSlot | None]:

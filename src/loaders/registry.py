@@ -31,6 +31,7 @@ from gateway.models import (
     Thread,
 )
 from gateway.pagination import Page
+from gateway.services.flex_days import PotUse
 from gateway.services.notifications import Settings
 from loaders import care, children, messages, notifications, organisation, people
 from loaders.base import Reader
@@ -149,6 +150,9 @@ class Loaders:
         )
         self.swap_credits_by_child: DataLoader[int, list[care.CreditView]] = _bind(
             reader, care.swap_credits_by_child
+        )
+        self.flex_use_by_placement: DataLoader[int, dict[int, PotUse]] = _bind(
+            reader, care.flex_use_by_placement
         )
         self.held_swap_minutes_by_child: DataLoader[int, int] = _bind(
             reader, care.held_swap_minutes_by_child

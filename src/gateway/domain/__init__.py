@@ -28,7 +28,7 @@ from gateway.domain.errors import (
     SwapHoursNotYetValid,
     TooCloseToDay,
 )
-from gateway.domain.flex import check_flex_booking, flex_deadline
+from gateway.domain.flex import FlexPot, check_flex_booking, flex_deadline
 from gateway.domain.hours import exact_hours, format_hours, hours_between
 from gateway.domain.opening import (
     DEFAULT_OPENING_HOURS,
@@ -74,6 +74,7 @@ __all__ = [
     "DayClosed",
     "DayInPast",
     "FlexPolicy",
+    "FlexPot",
     "FlexPotExhausted",
     "FlexTooLate",
     "FlexTooShort",

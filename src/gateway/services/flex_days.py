@@ -13,13 +13,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.viewer import Viewer
 from gateway.domain import (
     DayClosed,
     DayInPast,
+    FlexPot,
     FlexTooLate,
     FlexTooShort,
     RequestStatus,
@@ -37,6 +38,7 @@ from gateway.models import (
     CareType,
     Organisation,
     PaymentMethod,
+    Placement,
     RequestKind,
 )
 from gateway.services.care_common import (
@@ -78,25 +80,61 @@ class FlexDayWish:
     end: time
 
 
-async def pot_used(
-    db: Statements, placement_ids: Collection[int], now: datetime
-) -> dict[tuple[int, int], int]:
-    """Minutes booked (approved or pending) per (placement, calendar year)."""
-    used: defaultdict[tuple[int, int], int] = defaultdict(int)
+@dataclass
+class PotUse:
+    """Minutes of a pot booked in one year: approved (owed) and pending (reserved)."""
+
+    approved: int = 0
+    pending: int = 0
+
+    @property
+    def minutes(self) -> int:
+        return self.approved + self.pending
+
+
+async def pot_usage(
+    db: Statements,
+    placement_ids: Collection[int],
+    now: datetime,
+    scope: ColumnElement[bool] | None = None,
+) -> defaultdict[tuple[int, int], PotUse]:
+    """Minutes booked per (placement, calendar year); a request past its expiry moment
+    books nothing any more, whether or not the sweep has run. `scope`: a further condition
+    (a reader's visibility) on the request days."""
+    used: defaultdict[tuple[int, int], PotUse] = defaultdict(PotUse)
     if not placement_ids:
         return used
     rows = await db.rows(
-        select(CareRequestDay.placement_id, CareRequestDay.day, CareRequestDay.minutes)
+        select(
+            CareRequestDay.placement_id,
+            CareRequestDay.day,
+            CareRequestDay.minutes,
+            CareRequest.status,
+        )
         .join(CareRequest, CareRequest.id == CareRequestDay.request_id)
         .where(
             CareRequestDay.placement_id.in_(set(placement_ids)),
             CareRequest.kind == RequestKind.FLEX_DAY,
             in_force(now),
+            *([] if scope is None else [scope]),
         )
     )
-    for placement_id, day, minutes in rows:
-        used[(placement_id, day.year)] += minutes
+    for placement_id, day, minutes, status in rows:
+        use = used[(placement_id, day.year)]
+        if status is RequestStatus.APPROVED:
+            use.approved += minutes
+        else:
+            use.pending += minutes
     return used
+
+
+def pot_of(placement: Placement, year: int, use: PotUse) -> FlexPot:
+    return FlexPot(
+        year=year,
+        total=to_hours(placement.flex_pot_minutes or 0),
+        approved=to_hours(use.approved),
+        pending=to_hours(use.pending),
+    )
 
 
 async def request_flex_days(
@@ -146,7 +184,7 @@ async def request_flex_days(
     flex_ids = {
         p.id for c in placements.values() for p in c.placements if p.care_type is CareType.FLEX
     }
-    used = await pot_used(db, flex_ids, now)
+    used = await pot_usage(db, flex_ids, now)
     booked = await booked_days(db, children, dates, now)
     opening = await opening_hours_of_groups(
         db, {p.group_id for c in placements.values() for p in c.placements}
@@ -184,13 +222,13 @@ async def request_flex_days(
                 [*where, "date"],
             )
         pot = (placement.id, wish.day.year)
-        remaining = to_hours((placement.flex_pot_minutes or 0) - used[pot])
+        remaining = pot_of(placement, wish.day.year, used[pot]).left
         try:
             taken = check_flex_booking(wish.day, wish.start, wish.end, today, policy, remaining)
         except RuleViolation as violation:
             suffix = {FlexTooLate: ["date"], FlexTooShort: ["endTime"]}.get(type(violation), [])
             raise rule_error(violation, [*where, *suffix]) from None
-        used[pot] += to_minutes(taken)
+        used[pot].pending += to_minutes(taken)
         planned.append(
             PlannedDay(
                 index=index,
