@@ -59,6 +59,7 @@ from gateway.services.care_requests import (
     store_requests,
 )
 from gateway.services.expiry import expire_due_for_children
+from gateway.services.idempotency import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,21 @@ async def report_absence(
     explicit = dates is not None
     days = _days(today, dates, start, end)
     key = check_text(idempotency_key, MAX_IDEMPOTENCY_KEY_LENGTH, ["input", "idempotencyKey"])
-    submission = Submission(comment=text, expires_at=None, idempotency_key=key or None)
+    submission = Submission(
+        comment=text,
+        expires_at=None,
+        idempotency_key=key or None,
+        fingerprint=fingerprint(
+            "reportAbsence",
+            {
+                # Dates or a range, as asked: the same days asked differently are another input.
+                "childIds": sorted({c for c in child_ids if c is not None}),
+                "dates": days if explicit else None,
+                "range": None if explicit else [days[0], days[-1]],
+                "reason": text,
+            },
+        ),
+    )
     db = SessionReads(session)
     children = await visible_children(db, viewer, today, {c for c in child_ids if c is not None})
     for index, child_id in enumerate(child_ids):

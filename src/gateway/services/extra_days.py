@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -47,6 +47,7 @@ from gateway.services.care_requests import (
     store_requests,
 )
 from gateway.services.expiry import expire_due_for_children
+from gateway.services.idempotency import fingerprint
 from gateway.services.slots import booked_days, check_room
 
 
@@ -93,6 +94,18 @@ async def request_extra_days(
                 ErrorCode.NOT_FOUND, "No such child.", ["input", "days", str(index), "childId"]
             )
     refuse_repeats([(w.child_id, w.day) for w in days])
+    submission = replace(
+        submission,
+        fingerprint=fingerprint(
+            "requestExtraDays",
+            {
+                "days": sorted([w.child_id, w.day.isoformat(), w.slot_id or -1] for w in days),
+                "payment": payment,
+                "expiresAt": submission.expires_at,
+                "comment": submission.comment,
+            },
+        ),
+    )
 
     await lock_children(session, children)
     lapsed = await expire_due_for_children(session, children, now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 from sqlalchemy import ColumnElement, select
@@ -67,6 +67,7 @@ from gateway.services.care_requests import (
     store_requests,
 )
 from gateway.services.expiry import expire_due_for_children
+from gateway.services.idempotency import fingerprint
 from gateway.services.slots import booked_days, check_room
 
 
@@ -167,6 +168,20 @@ async def request_flex_days(
                 ["input", "days", str(index), "endTime"],
             )
     refuse_repeats([(w.child_id, w.day) for w in days])
+    submission = replace(
+        submission,
+        fingerprint=fingerprint(
+            "requestFlexDays",
+            {
+                "days": sorted(
+                    [w.child_id, w.day.isoformat(), w.start.isoformat(), w.end.isoformat()]
+                    for w in days
+                ),
+                "expiresAt": submission.expires_at,
+                "comment": submission.comment,
+            },
+        ),
+    )
 
     await lock_children(session, children)
     lapsed = await expire_due_for_children(session, children, now)
