@@ -75,8 +75,9 @@ class CareQuery:
 
     @strawberry.field(
         description="The slots of the child's group with room left on a day, to request as "
-        "an extra day; empty when nothing can be asked for then (past, closed, the child "
-        "already comes); null when the child is not yours."
+        "an extra day, within the location's opening hours; empty when nothing can be asked "
+        "for then (past, a holiday or closing day, a weekday the location does not open, the "
+        "child already comes); null when the child is not yours."
     )
     async def available_slots(
         self,

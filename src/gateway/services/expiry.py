@@ -89,4 +89,3 @@ async def _expire(session: AsyncSession, due: Sequence[CareRequest], now: dateti
         await session.refresh(request)
         recorded.append(await record_status(session, request, RequestStatus.PENDING, now))
     return recorded
-
