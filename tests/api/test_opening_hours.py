@@ -21,7 +21,10 @@ query($id: ID!) {
 """
 CLOSED_DAYS = """
 query($child: ID!, $from: Date!, $to: Date!) {
-  agenda(childId: $child, from: $from, to: $to) { closedDays { date closure name } }
+  agenda(childId: $child, from: $from, to: $to) {
+    closedDays { date closure name }
+    days { date state closure closedReason }
+  }
 }
 """
 
@@ -166,4 +169,19 @@ async def test_the_agenda_marks_closed_days_for_what_they_are(
         {"date": "2026-04-08", "closure": "ORGANISATION_CLOSING_DAY", "name": "Studiedag"},
         {"date": "2026-04-11", "closure": "NOT_OPEN_ON_WEEKDAY", "name": "zaterdag"},
         {"date": "2026-04-12", "closure": "NOT_OPEN_ON_WEEKDAY", "name": "zondag"},
+    ]
+    closed_care = [d for d in data["agenda"]["days"] if d["state"] == "CLOSED"]
+    assert closed_care == [
+        {
+            "date": "2026-04-06",
+            "state": "CLOSED",
+            "closure": "NATIONAL_HOLIDAY",
+            "closedReason": "Tweede paasdag",
+        },
+        {
+            "date": "2026-04-08",
+            "state": "CLOSED",
+            "closure": "ORGANISATION_CLOSING_DAY",
+            "closedReason": "Studiedag",
+        },
     ]

@@ -16,6 +16,7 @@ from gateway.auth.viewer import Viewer
 from gateway.domain import (
     DEFAULT_OPENING_HOURS,
     ClosedDay,
+    Closure,
     OpeningHours,
     RequestStatus,
     care_days,
@@ -74,6 +75,7 @@ class AgendaEntry:
     request_id: int | None = None  # the extra/flex request, or the absence report
     absence_reason: str | None = None
     closed_name: str | None = None
+    closure: Closure | None = None  # CLOSED: a holiday or an own closing day
     credited_minutes: int = 0
 
 
@@ -150,6 +152,7 @@ async def read_agenda(
             minutes=0,
             group_id=shut.group_id,
             closed_name=shut.name,
+            closure=_holiday_or_closing(shut.day, own_closing),
         )
         for shut in closed_care_days(terms, start, end, closed)
     ]
@@ -172,6 +175,14 @@ async def read_agenda(
     entries.sort(key=lambda e: (e.day, e.start, e.end))
     shut = _closed_days(start, end, placements, opening, own_closing, viewer.today(now))
     return Agenda(child=child, start=start, end=end, entries=entries, closed_days=shut)
+
+
+_ALWAYS_OPEN: OpeningHours = {weekday: (time.min, time.max) for weekday in range(7)}
+
+
+def _holiday_or_closing(day: date, own_closing: dict[date, str]) -> Closure | None:
+    found = closure_on(day, _ALWAYS_OPEN, own_closing)
+    return found.closure if found is not None else None
 
 
 def _closed_days(

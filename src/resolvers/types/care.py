@@ -214,6 +214,9 @@ class AgendaDay:
     closed_reason: str | None = strawberry.field(
         description="CLOSED: the holiday or closing day, e.g. 'Koningsdag'."
     )
+    closure: DayClosure | None = strawberry.field(
+        description="CLOSED: whether a national holiday or the organisation's own closing day."
+    )
 
     @classmethod
     def from_entry(cls, e: AgendaEntry) -> AgendaDay:
@@ -226,6 +229,7 @@ class AgendaDay:
             end_time=e.end,
             absence_reason=e.absence_reason,
             closed_reason=e.closed_name,
+            closure=DayClosure(e.closure.value) if e.closure is not None else None,
         )
 
     @strawberry.field(description="Hours of care (CARE, PENDING) or cancelled (ABSENT).")
