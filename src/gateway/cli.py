@@ -10,11 +10,15 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypeVar
 
+from gateway.cli_db import DatabaseUnusable, looked_at, reading
 from gateway.settings import Settings, get_settings
+
+T = TypeVar("T")
 
 
 def _session_scope(settings: Settings):  # type: ignore[no-untyped-def]
@@ -55,6 +59,13 @@ async def _demo_accounts(settings: Settings) -> list[dict[str, object]]:
             return [asdict(a) for a in await demo_accounts(session)]
     finally:
         await engine.dispose()
+
+
+def _read(settings: Settings, work: Callable[[Settings], Awaitable[T]]) -> T:
+    """Run a command's database work; `DatabaseUnusable` says in one line what is wrong."""
+    result = asyncio.run(reading(settings.database_url, lambda: work(settings)))
+    looked_at(settings.database_url)
+    return result
 
 
 async def _send_activations(settings: Settings) -> int:
@@ -137,11 +148,11 @@ def cmd_seed_demo(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo_accounts(args: argparse.Namespace, settings: Settings) -> int:
-    accounts = asyncio.run(_demo_accounts(settings))
+    accounts = _read(settings, _demo_accounts)
     if args.json:
         print(json.dumps(accounts, indent=2, ensure_ascii=False))
     elif not accounts:
-        print("no demo accounts: run `ouderportaal seed-demo` first", file=sys.stderr)
+        print("no demo accounts there: run `ouderportaal seed-demo` first", file=sys.stderr)
         return 1
     else:
         _print_accounts(accounts)
@@ -160,7 +171,7 @@ def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
 
 
 def cmd_send_activations(_args: argparse.Namespace, settings: Settings) -> int:
-    print(f"sent {asyncio.run(_send_activations(settings))} activation mails")
+    print(f"sent {_read(settings, _send_activations)} activation mails")
     return 0
 
 
@@ -177,27 +188,37 @@ async def _prune_events(settings: Settings) -> int:
 
 
 def cmd_prune_events(_args: argparse.Namespace, settings: Settings) -> int:
-    print(f"pruned {asyncio.run(_prune_events(settings))} events")
+    print(f"pruned {_read(settings, _prune_events)} events")
     return 0
 
 
 def cmd_expire_requests(_args: argparse.Namespace, settings: Settings) -> int:
-    print(f"expired {asyncio.run(_expire_requests(settings))} requests")
+    print(f"expired {_read(settings, _expire_requests)} requests")
     return 0
 
 
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.mail import read_outbox
 
+    hint = "set MAIL_URL=outbox://<folder> to read another"
     if not settings.mail_url.startswith("outbox://"):
-        print("mail is sent over SMTP (MAIL_URL); there is no outbox", file=sys.stderr)
+        print(f"mail is sent over SMTP (MAIL_URL); there is no outbox; {hint}", file=sys.stderr)
         return 1
-    entries = read_outbox(Path(settings.mail_url.removeprefix("outbox://")))
+    folder = Path(settings.mail_url.removeprefix("outbox://"))
+    if not folder.is_dir():
+        print(f"no outbox folder at {folder} (nothing was mailed yet?); {hint}", file=sys.stderr)
+        return 1
+    entries = read_outbox(folder)
     for entry in entries[-args.last :]:
         print(f"--- {entry.sent_at:%Y-%m-%d %H:%M:%S} to {entry.to}: {entry.subject}")
         print(entry.text)
-    if not entries:
-        print("the outbox is empty")
+    print(
+        f"read the outbox at {folder}: {len(entries)} mails"
+        if entries
+        else f"the outbox at {folder} is empty",
+        end=f"; {hint}\n",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -241,7 +262,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    return int(args.run(args, settings))
+    try:
+        return int(args.run(args, settings))
+    except DatabaseUnusable as error:
+        print(error, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ class ErrorCode(Enum):
     TOKEN_USED = "TOKEN_USED"
     PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"
     CONFLICT = "CONFLICT"
-    # Arranging care (agenda, absences, requests); the first nine mirror `domain.RuleCode`.
+    # Arranging care (agenda, absences, requests); the rule codes mirror `domain.RuleCode`.
     DAY_CLOSED = "DAY_CLOSED"
     NO_CARE_ON_DAY = "NO_CARE_ON_DAY"
     DAY_IN_PAST = "DAY_IN_PAST"
@@ -43,6 +43,10 @@ class ErrorCode(Enum):
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     TOO_MANY_PIXELS = "TOO_MANY_PIXELS"
     CORRUPT_IMAGE = "CORRUPT_IMAGE"
+    OUTSIDE_OPENING_HOURS = "OUTSIDE_OPENING_HOURS"
+    SWAP_HOURS_NOT_YET_VALID = "SWAP_HOURS_NOT_YET_VALID"
+    TOO_CLOSE_TO_DAY = "TOO_CLOSE_TO_DAY"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 class DomainError(Exception):

@@ -35,6 +35,9 @@ class Page(Generic[T]):
     has_next_page: bool
     has_previous_page: bool
     total_count: int
+    # Where to continue from: the last item's cursor, or, on an empty page (`first: 0`, or
+    # past the end), the `after` cursor it was asked with; None only at the list's start.
+    end_cursor: str | None = None
 
     def map(self, convert: Callable[[T], U]) -> Page[U]:
         return Page(
@@ -43,6 +46,7 @@ class Page(Generic[T]):
             has_next_page=self.has_next_page,
             has_previous_page=self.has_previous_page,
             total_count=self.total_count,
+            end_cursor=self.end_cursor,
         )
 
 
@@ -105,12 +109,24 @@ def make_page(
     key: Callable[[T], list[Any]],
     total_count: int,
 ) -> Page[T]:
-    """Turn `first + 1` fetched rows into a page; the extra row only tells there is more."""
+    """Turn `first + 1` fetched rows into a page; the extra row only tells there is more.
+
+    Every page answers `has_next_page` truthfully and an `end_cursor` that continues right
+    after it, also an empty one: `first: 0` after a cursor hands that cursor back, so a client
+    that pages with `after: endCursor` neither skips nor repeats items (at the start of the
+    list the cursor is null, and `after: null` is the start again).
+    """
     items = list(rows[: request.first])
+    cursors = [encode_cursor(key(item)) for item in items]
+    if cursors:
+        end_cursor: str | None = cursors[-1]
+    else:
+        end_cursor = None if request.after is None else encode_cursor(request.after)
     return Page(
         items=items,
-        cursors=[encode_cursor(key(item)) for item in items],
+        cursors=cursors,
         has_next_page=len(rows) > request.first,
         has_previous_page=request.after is not None,
         total_count=total_count,
+        end_cursor=end_cursor,
     )

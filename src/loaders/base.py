@@ -6,7 +6,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import BindParameter, Select, bindparam
@@ -60,7 +60,13 @@ class Reader:
     viewer: Viewer | None
     today: date
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The request's clock, for rules that turn at a moment (a request's expiry, scheduled
+    # news); None: the system clock at the time of reading.
+    now: datetime | None = None
     scope: Scope = field(init=False)
+
+    def moment(self) -> datetime:
+        return self.now if self.now is not None else datetime.now(UTC)
 
     def __post_init__(self) -> None:
         self.scope = Scope(self.session, self.viewer, self.today, self.lock)

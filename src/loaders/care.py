@@ -10,21 +10,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from gateway.auth import access
-from gateway.domain import AllocationStatus, RequestStatus
+from gateway.domain import AllocationStatus, Credit, RequestStatus
 from gateway.models import (
     CareRequest,
     CareRequestDay,
     Group,
     GroupSlot,
+    Organisation,
     RequestKind,
     SwapAllocation,
     SwapCredit,
 )
 from gateway.pagination import Page, PageRequest, make_page
-from loaders.base import KEYS, Reader, many_per_key, one_per_key, prepared, prepared_rows
+from gateway.services import flex_days
+from gateway.services.care_common import swap_policy
+from gateway.services.swap_hours import as_credit
+from loaders.base import KEYS, Reader, many_per_key, one_per_key, prepared
 
 _CARE_REQUESTS_BY_ID = prepared(
     select(CareRequest).where(CareRequest.id.in_(KEYS), access.child_in_scope(CareRequest.child_id))
@@ -50,41 +54,90 @@ async def request_days_by_request(
     return many_per_key(rows, lambda d: d.request_id, keys)
 
 
-_SWAP_CREDITS_BY_CHILD = prepared(
-    select(SwapCredit)
-    .where(
-        SwapCredit.child_id.in_(KEYS),
-        SwapCredit.remaining_minutes > 0,
-        SwapCredit.valid_until >= bindparam("today"),
-        access.child_in_scope(SwapCredit.child_id),
+def _lapsed(now: datetime) -> ColumnElement[bool]:
+    """On `CareRequest`: pending, but past its expiry moment (the sweep has not run yet)."""
+    return and_(
+        CareRequest.status == RequestStatus.PENDING,
+        CareRequest.expires_at.is_not(None),
+        CareRequest.expires_at <= now,
     )
-    .order_by(SwapCredit.valid_until, SwapCredit.earned_on, SwapCredit.id)
-)
 
 
-async def swap_credits_by_child(reader: Reader, keys: Sequence[int]) -> list[list[SwapCredit]]:
+@dataclass(frozen=True)
+class CreditView:
+    """A credit as it reads now: hours held by requests past their expiry moment count as
+    released, whether or not the expiry sweep has written that yet."""
+
+    row: SwapCredit
+    credit: Credit
+
+
+async def swap_credits_by_child(reader: Reader, keys: Sequence[int]) -> list[list[CreditView]]:
     """Credits with hours left that have not expired, the first to expire first."""
-    rows = await reader.all(_SWAP_CREDITS_BY_CHILD, keys, today=reader.today)
-    return many_per_key(rows, lambda c: c.child_id, keys)
-
-
-_HELD_SWAP_MINUTES_BY_CHILD = prepared_rows(
-    select(SwapCredit.child_id, func.sum(SwapAllocation.minutes))
-    .join(SwapAllocation, SwapAllocation.credit_id == SwapCredit.id)
-    .where(
-        SwapCredit.child_id.in_(KEYS),
-        SwapAllocation.status == AllocationStatus.HELD,
-        access.child_in_scope(SwapCredit.child_id),
+    now = reader.moment()
+    lapsed = (
+        select(SwapAllocation.credit_id, func.sum(SwapAllocation.minutes).label("minutes"))
+        .join(CareRequest, CareRequest.id == SwapAllocation.request_id)
+        .where(SwapAllocation.status == AllocationStatus.HELD, _lapsed(now))
+        .group_by(SwapAllocation.credit_id)
+        .subquery()
     )
-    .group_by(SwapCredit.child_id)
-)
+    released = func.coalesce(lapsed.c.minutes, 0)
+    rows = await reader.rows(
+        select(SwapCredit, Organisation, released)
+        .join(Organisation, Organisation.id == SwapCredit.organisation_id)
+        .outerjoin(lapsed, lapsed.c.credit_id == SwapCredit.id)
+        .where(
+            SwapCredit.child_id.in_(keys),
+            SwapCredit.remaining_minutes + released > 0,
+            SwapCredit.valid_until >= reader.today,
+            access.child_visible(SwapCredit.child_id, reader.viewer, reader.today),
+        )
+        .order_by(SwapCredit.valid_until, SwapCredit.earned_on, SwapCredit.id)
+    )
+    views = [
+        CreditView(
+            row=row,
+            credit=as_credit(row, swap_policy(organisation), row.remaining_minutes + int(extra)),
+        )
+        for row, organisation, extra in rows
+    ]
+    return many_per_key(views, lambda v: v.row.child_id, keys)
 
 
 async def held_swap_minutes_by_child(reader: Reader, keys: Sequence[int]) -> list[int]:
-    """Minutes held for pending requests, per child."""
-    rows = await reader.rows(_HELD_SWAP_MINUTES_BY_CHILD, keys)
+    """Minutes held for pending requests, per child; a request past its expiry moment holds
+    none any more."""
+    rows = await reader.rows(
+        select(SwapCredit.child_id, func.sum(SwapAllocation.minutes))
+        .join(SwapAllocation, SwapAllocation.credit_id == SwapCredit.id)
+        .join(CareRequest, CareRequest.id == SwapAllocation.request_id)
+        .where(
+            SwapCredit.child_id.in_(keys),
+            SwapAllocation.status == AllocationStatus.HELD,
+            ~_lapsed(reader.moment()),
+            access.child_visible(SwapCredit.child_id, reader.viewer, reader.today),
+        )
+        .group_by(SwapCredit.child_id)
+    )
     held = {child_id: int(minutes or 0) for child_id, minutes in rows}
     return [held.get(key, 0) for key in keys]
+
+
+async def flex_use_by_placement(
+    reader: Reader, keys: Sequence[int]
+) -> list[dict[int, flex_days.PotUse]]:
+    """Per placement, the pot's use per calendar year (approved and pending minutes)."""
+    used = await flex_days.pot_usage(
+        reader,
+        keys,
+        reader.moment(),
+        access.child_visible(CareRequestDay.child_id, reader.viewer, reader.today),
+    )
+    per_placement: dict[int, dict[int, flex_days.PotUse]] = {key: {} for key in keys}
+    for (placement_id, year), use in used.items():
+        per_placement[placement_id][year] = use
+    return [per_placement[key] for key in keys]
 
 
 _GROUP_SLOTS_BY_ID = prepared(
@@ -110,11 +163,7 @@ class RequestFilter:
 
 def _status_is(status: RequestStatus, now: datetime) -> ColumnElement[bool]:
     """The status as `domain.effective_status` reads it at `now`, as SQL."""
-    due = and_(
-        CareRequest.status == RequestStatus.PENDING,
-        CareRequest.expires_at.is_not(None),
-        CareRequest.expires_at <= now,
-    )
+    due = _lapsed(now)
     if status is RequestStatus.PENDING:
         return and_(CareRequest.status == RequestStatus.PENDING, ~due)
     if status is RequestStatus.EXPIRED:

@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from gateway.auth import access
-from gateway.models import Group, GroupSlot, Location, Organisation, StaffGroup, StaffMember
+from gateway.domain import DEFAULT_OPENING_HOURS, OpeningHours
+from gateway.models import (
+    Group,
+    GroupSlot,
+    Location,
+    LocationOpeningHours,
+    Organisation,
+    StaffGroup,
+    StaffMember,
+)
 from loaders.base import KEYS, Reader, many_per_key, one_per_key, prepared, prepared_rows
 
 _ORGANISATIONS_BY_ID = prepared(
@@ -32,6 +41,24 @@ _LOCATIONS_BY_ID = prepared(
 async def locations_by_id(reader: Reader, keys: Sequence[int]) -> list[Location | None]:
     rows = await reader.all(_LOCATIONS_BY_ID, keys)
     return one_per_key(rows, lambda loc: loc.id, keys)
+
+
+async def opening_hours_by_location(reader: Reader, keys: Sequence[int]) -> list[OpeningHours]:
+    """Each location's week, the default where it sets none (also for unknown locations)."""
+    rows = await reader.all(
+        select(LocationOpeningHours)
+        .join(Location, Location.id == LocationOpeningHours.location_id)
+        .where(
+            LocationOpeningHours.location_id.in_(keys),
+            access.in_organisation(Location.organisation_id, reader.viewer),
+        )
+        .order_by(LocationOpeningHours.weekday)
+    )
+    weeks = many_per_key(rows, lambda h: h.location_id, keys)
+    return [
+        {h.weekday: (h.opens_at, h.closes_at) for h in week} or DEFAULT_OPENING_HOURS
+        for week in weeks
+    ]
 
 
 _GROUPS_BY_ID = prepared(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import TypeVar
 
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from gateway.auth.viewer import Viewer
+from gateway.domain import OpeningHours
 from gateway.models import (
     Account,
     CareRequest,
@@ -32,10 +33,10 @@ from gateway.models import (
     Placement,
     PlacementDay,
     StaffMember,
-    SwapCredit,
     Thread,
 )
 from gateway.pagination import Page
+from gateway.services.flex_days import PotUse
 from gateway.services.notifications import Settings
 from loaders import care, children, diary, messages, notifications, organisation, people, timeline
 from loaders.base import Reader
@@ -59,8 +60,14 @@ class Loaders:
     Each loader is made on first use: a request touches a handful of the dozens here.
     """
 
-    def __init__(self, session: AsyncSession, viewer: Viewer | None, today: date) -> None:
-        self.reader = Reader(session=session, viewer=viewer, today=today)
+    def __init__(
+        self,
+        session: AsyncSession,
+        viewer: Viewer | None,
+        today: date,
+        now: datetime | None = None,
+    ) -> None:
+        self.reader = Reader(session=session, viewer=viewer, today=today, now=now)
 
     @cached_property
     def children_by_id(self) -> DataLoader[int, Child | None]:
@@ -187,7 +194,7 @@ class Loaders:
         return _bind(self.reader, care.request_days_by_request)
 
     @cached_property
-    def swap_credits_by_child(self) -> DataLoader[int, list[SwapCredit]]:
+    def swap_credits_by_child(self) -> DataLoader[int, list[care.CreditView]]:
         return _bind(self.reader, care.swap_credits_by_child)
 
     @cached_property
@@ -235,6 +242,14 @@ class Loaders:
         self,
     ) -> DataLoader[timeline.TimelineKey, Page[timeline.TimelineRef]]:
         return _bind(self.reader, timeline.timeline_pages_by_child)
+
+    @cached_property
+    def opening_hours_by_location(self) -> DataLoader[int, OpeningHours]:
+        return _bind(self.reader, organisation.opening_hours_by_location)
+
+    @cached_property
+    def flex_use_by_placement(self) -> DataLoader[int, dict[int, PotUse]]:
+        return _bind(self.reader, care.flex_use_by_placement)
 
     def clear_all(self) -> None:
         """Forget cached rows, e.g. after a mutation changed them (of the loaders made so far)."""

@@ -20,6 +20,8 @@ from resolvers.types.care import (
     AgendaDay,
     AvailableSlot,
     CareRequest,
+    ClosedDay,
+    DayClosure,
     RequestKind,
     RequestStatus,
 )
@@ -65,12 +67,17 @@ class CareQuery:
             start=found.start,
             end=found.end,
             days=[AgendaDay.from_entry(e) for e in found.entries],
+            closed_days=[
+                ClosedDay(date=c.day, closure=DayClosure(c.closure.value), name=c.name)
+                for c in found.closed_days
+            ],
         )
 
     @strawberry.field(
         description="The slots of the child's group with room left on a day, to request as "
-        "an extra day; empty when nothing can be asked for then (past, closed, the child "
-        "already comes); null when the child is not yours."
+        "an extra day, within the location's opening hours; empty when nothing can be asked "
+        "for then (past, a holiday or closing day, a weekday the location does not open, the "
+        "child already comes); null when the child is not yours."
     )
     async def available_slots(
         self,

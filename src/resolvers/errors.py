@@ -125,6 +125,25 @@ class UserErrorCode(Enum):
         "CORRUPT_IMAGE",
         description="The image is damaged or truncated and cannot be read.",
     )
+    OUTSIDE_OPENING_HOURS = strawberry.enum_value(
+        "OUTSIDE_OPENING_HOURS",
+        description="The times lie outside the location's opening hours on that day.",
+    )
+    SWAP_HOURS_NOT_YET_VALID = strawberry.enum_value(
+        "SWAP_HOURS_NOT_YET_VALID",
+        description="Enough swap hours exist, but part of them only become usable later "
+        "(credit of an absence still to come).",
+    )
+    TOO_CLOSE_TO_DAY = strawberry.enum_value(
+        "TOO_CLOSE_TO_DAY",
+        description="The day is too close for a guardian to request or cancel it; "
+        "the location's staff still can.",
+    )
+    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
+        "IDEMPOTENCY_KEY_REUSED",
+        description="This idempotency key was used before with different input; nothing "
+        "was changed. Use a new key for a new submission.",
+    )
 
 
 @strawberry.type(description="An expected reason why a mutation changed nothing.")

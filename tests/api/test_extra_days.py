@@ -251,7 +251,8 @@ async def test_swap_hours_pay_all_days_or_none(
     assert data["requestExtraDays"]["errors"] == [
         {
             "code": "INSUFFICIENT_SWAP_HOURS",
-            "message": "11 swap hours are needed but only 0 are available; choose invoice instead.",
+            "message": "These 2 days need 22 swap hours; your swap hours can pay 11 of them; "
+            "choose invoice instead.",
             "field": ["input", "days", "1"],
         }
     ]

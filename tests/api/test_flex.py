@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -9,12 +10,13 @@ import pytest
 from tests.builders import World
 from tests.care_support import (
     AGENDA,
+    CANCEL,
     DECIDE,
     REQUEST_FLEX,
     add_flex_child,
     counts,
 )
-from tests.support import Database, GraphQLClient
+from tests.support import Database, FrozenClock, GraphQLClient
 
 MAY_MONDAY = "2026-05-04"  # requested on 10 March: before the deadline of 1 April
 
@@ -74,7 +76,21 @@ async def test_a_flex_day_comes_out_of_the_pot_once_approved(
         (("2026-04-13", "08:00", "12:00"), "FLEX_TOO_LATE", ["input", "days", "0", "date"]),
         ((MAY_MONDAY, "08:00", "09:45"), "FLEX_TOO_SHORT", ["input", "days", "0", "endTime"]),
         ((MAY_MONDAY, "12:00", "08:00"), "INVALID_INPUT", ["input", "days", "0", "endTime"]),
-        ((MAY_MONDAY, "06:00", "09:00"), "INVALID_INPUT", ["input", "days", "0", "startTime"]),
+        (
+            (MAY_MONDAY, "06:00", "09:00"),
+            "OUTSIDE_OPENING_HOURS",
+            ["input", "days", "0", "startTime"],
+        ),
+        (
+            (MAY_MONDAY, "17:00", "19:30"),
+            "OUTSIDE_OPENING_HOURS",
+            ["input", "days", "0", "startTime"],
+        ),
+        (
+            ("2026-05-09", "08:00", "12:00"),
+            "DAY_CLOSED",
+            ["input", "days", "0", "date"],
+        ),  # Saturday
         (("2026-05-14", "08:00", "12:00"), "DAY_CLOSED", ["input", "days", "0", "date"]),
         (("2026-03-09", "08:00", "12:00"), "DAY_IN_PAST", ["input", "days", "0", "date"]),
     ],
@@ -175,3 +191,76 @@ async def test_others_cannot_book_flex_for_a_child(
 
     assert data["requestFlexDays"]["errors"][0]["code"] == "NOT_FOUND"
     assert await db.count("care_requests") == 0
+
+
+POT = """
+query($id: ID!) {
+  child(id: $id) {
+    placements { careType flexPot { year total approved pending left } }
+  }
+}
+"""
+
+
+async def test_the_pot_shows_approved_reserved_and_left_through_a_requests_life(
+    gql: GraphQLClient, world: World, db: Database, clock: FrozenClock
+) -> None:
+    fay = await add_flex_child(db, world, pot_minutes=40 * 60)
+    anna = world.token("anna")
+
+    async def pot() -> tuple[float, float, float, float]:
+        data = await gql.data(POT, {"id": fay}, token=anna)
+        [placement] = data["child"]["placements"]
+        found = placement["flexPot"]
+        assert found["year"] == 2026
+        return (found["total"], found["approved"], found["pending"], found["left"])
+
+    untouched = await pot()
+    first = await gql.data(REQUEST_FLEX, flex(fay, (MAY_MONDAY, "08:00", "12:30")), token=anna)
+    pending = await pot()
+    await gql.data(
+        DECIDE,
+        {
+            "input": {
+                "requestId": first["requestFlexDays"]["requests"][0]["id"],
+                "decision": "APPROVE",
+            }
+        },
+        token=world.token("sita"),
+    )
+    approved = await pot()
+    second = await gql.data(REQUEST_FLEX, flex(fay, ("2026-05-05", "09:00", "12:00")), token=anna)
+    both = await pot()
+    await gql.data(
+        CANCEL,
+        {"input": {"requestId": second["requestFlexDays"]["requests"][0]["id"]}},
+        token=anna,
+    )
+    cancelled = await pot()
+    moment = clock.now + timedelta(hours=1)
+    await gql.data(
+        REQUEST_FLEX,
+        flex(fay, ("2026-05-06", "09:00", "11:00"), expiresAt=moment.isoformat()),
+        token=anna,
+    )
+    clock.advance(timedelta(hours=1))
+    lapsed = await pot()
+    other_year = await gql.data(
+        "query($id: ID!) { child(id: $id) { placements { flexPot(year: 2027) { left } } } }",
+        {"id": fay},
+        token=anna,
+    )
+
+    assert untouched == (40.0, 0.0, 0.0, 40.0)
+    assert pending == (40.0, 0.0, 4.5, 35.5)
+    assert approved == (40.0, 4.5, 0.0, 35.5)
+    assert both == (40.0, 4.5, 3.0, 32.5)
+    assert cancelled == (40.0, 4.5, 0.0, 35.5)
+    assert lapsed == (40.0, 4.5, 0.0, 35.5)  # expired at its moment, no sweep needed
+    assert other_year["child"]["placements"][0]["flexPot"] == {"left": 40.0}
+
+
+async def test_other_care_has_no_pot(gql: GraphQLClient, world: World) -> None:
+    data = await gql.data(POT, {"id": world.gid("Child", "bo")}, token=world.token("anna"))
+
+    assert [p["flexPot"] for p in data["child"]["placements"]] == [None]

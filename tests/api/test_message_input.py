@@ -152,7 +152,7 @@ async def test_a_retried_reply_is_one_message(
     assert await rows(db) == (1, 2, 2)
 
 
-async def test_a_key_reused_for_another_message_is_a_conflict(
+async def test_a_key_reused_for_another_message_is_refused(
     gql: GraphQLClient, world: World, db: Database
 ) -> None:
     thread = await start(gql, world, "anna", "bo", "Hello")
@@ -166,8 +166,9 @@ async def test_a_key_reused_for_another_message_is_a_conflict(
 
     assert data["sendMessage"]["errors"] == [
         {
-            "code": "CONFLICT",
-            "message": "This idempotency key was already used for another message.",
+            "code": "IDEMPOTENCY_KEY_REUSED",
+            "message": "This idempotency key was used before with different input; nothing "
+            "was changed. Use a new key for a new submission.",
             "field": ["input", "idempotencyKey"],
         }
     ]

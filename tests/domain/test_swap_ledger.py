@@ -17,6 +17,7 @@ from gateway.domain import (
     InvalidTransition,
     RuleCode,
     SwapHoursExpired,
+    SwapHoursNotYetValid,
     SwapPolicy,
     balance,
     credit_for_absence,
@@ -264,7 +265,8 @@ def test_a_credit_used_the_day_after_it_expires_is_refused() -> None:
     assert raised.value.code == RuleCode.SWAP_HOURS_EXPIRED
     assert (raised.value.needed, raised.value.available) == (Decimal(12), Decimal(9))
     assert raised.value.message == (
-        "Your swap hours would cover 12 hours, but only 9 of them are valid on 2026-04-01; "
+        "Your swap hours would cover 12 hours, but only 9 of them are valid on 2026-04-01 "
+        "(the rest expired); "
         "choose invoice instead."
     )
 
@@ -278,8 +280,9 @@ def test_after_expiry_the_remaining_credits_still_pay() -> None:
 
 def test_a_credit_is_not_valid_before_the_absent_day() -> None:
     ledger = [_credit(1, "5", date(2026, 6, 15), date(2027, 6, 14))]
-    with pytest.raises(SwapHoursExpired):
+    with pytest.raises(SwapHoursNotYetValid) as raised:
         plan_hold(ledger, Decimal(5), date(2026, 6, 14))
+    assert raised.value.code == RuleCode.SWAP_HOURS_NOT_YET_VALID
     assert plan_hold(ledger, Decimal(5), date(2026, 6, 15)) == [Allocation(1, Decimal(5))]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import Enum, StrEnum
+
+from gateway.domain.hours import format_hours
 
 
 class RuleCode(StrEnum):
@@ -19,6 +21,9 @@ class RuleCode(StrEnum):
     FLEX_TOO_SHORT = "FLEX_TOO_SHORT"
     FLEX_POT_EXHAUSTED = "FLEX_POT_EXHAUSTED"
     INVALID_TRANSITION = "INVALID_TRANSITION"
+    OUTSIDE_OPENING_HOURS = "OUTSIDE_OPENING_HOURS"
+    SWAP_HOURS_NOT_YET_VALID = "SWAP_HOURS_NOT_YET_VALID"
+    TOO_CLOSE_TO_DAY = "TOO_CLOSE_TO_DAY"
 
 
 class RuleViolation(Exception):
@@ -38,6 +43,18 @@ class DayClosed(RuleViolation):
         super().__init__(f"The location is closed on {day.isoformat()} ({name}).")
         self.day = day
         self.name = name
+
+
+class OutsideOpeningHours(RuleViolation):
+    code = RuleCode.OUTSIDE_OPENING_HOURS
+
+    def __init__(self, day: date, opens: time, closes: time) -> None:
+        super().__init__(
+            f"On {day.isoformat()} the location is open from {opens:%H:%M} to {closes:%H:%M}."
+        )
+        self.day = day
+        self.opens = opens
+        self.closes = closes
 
 
 class NoCareOnDay(RuleViolation):
@@ -62,8 +79,8 @@ class InsufficientSwapHours(RuleViolation):
     def __init__(self, needed: Decimal, available: Decimal, message: str | None = None) -> None:
         super().__init__(
             message
-            or f"{needed} swap hours are needed but only {available} are available; "
-            "choose invoice instead."
+            or f"{format_hours(needed)} swap hours are needed but only "
+            f"{format_hours(available)} are available; choose invoice instead."
         )
         self.needed = needed
         self.available = available
@@ -82,10 +99,43 @@ class SwapHoursExpired(InsufficientSwapHours):
         super().__init__(
             needed,
             available,
-            f"Your swap hours would cover {needed} hours, but only {available} of them are "
-            f"valid on {on_day.isoformat()}; choose invoice instead.",
+            f"Your swap hours would cover {format_hours(needed)} hours, but only "
+            f"{format_hours(available)} of them are valid on {on_day.isoformat()} (the rest "
+            "expired); choose invoice instead.",
         )
         self.on_day = on_day
+
+
+class SwapHoursNotYetValid(InsufficientSwapHours):
+    """The balance would cover the hours, but part of it is credit of an absence still to
+    come, which cannot pay for care this long before it."""
+
+    code = RuleCode.SWAP_HOURS_NOT_YET_VALID
+
+    def __init__(self, needed: Decimal, available: Decimal, on_day: date) -> None:
+        super().__init__(
+            needed,
+            available,
+            f"{format_hours(needed)} swap hours are needed but only {format_hours(available)} "
+            f"can pay for {on_day.isoformat()}: the rest is credit of an absence still to come, "
+            "usable from later; choose invoice instead.",
+        )
+        self.on_day = on_day
+
+
+class TooCloseToDay(RuleViolation):
+    """A guardian asks for, or cancels, a day nearer than the organisation's notice."""
+
+    code = RuleCode.TOO_CLOSE_TO_DAY
+
+    def __init__(self, day: date, notice_days: int, cancelling: bool = False) -> None:
+        action = "cancelled" if cancelling else "requested"
+        super().__init__(
+            f"{day.isoformat()} can be {action} by guardians until {notice_days} days ahead; "
+            "ask the location's staff."
+        )
+        self.day = day
+        self.notice_days = notice_days
 
 
 class FlexTooLate(RuleViolation):
@@ -103,7 +153,10 @@ class FlexTooShort(RuleViolation):
     code = RuleCode.FLEX_TOO_SHORT
 
     def __init__(self, hours: Decimal, minimum: Decimal) -> None:
-        super().__init__(f"A flex booking is at least {minimum} consecutive hours, not {hours}.")
+        super().__init__(
+            f"A flex booking is at least {format_hours(minimum)} consecutive hours, "
+            f"not {format_hours(hours)}."
+        )
         self.hours = hours
         self.minimum = minimum
 
@@ -112,7 +165,10 @@ class FlexPotExhausted(RuleViolation):
     code = RuleCode.FLEX_POT_EXHAUSTED
 
     def __init__(self, needed: Decimal, remaining: Decimal) -> None:
-        super().__init__(f"The flex pot has {remaining} hours left; this booking needs {needed}.")
+        super().__init__(
+            f"The flex pot has {format_hours(remaining)} hours left; "
+            f"this booking needs {format_hours(needed)}."
+        )
         self.needed = needed
         self.remaining = remaining
 

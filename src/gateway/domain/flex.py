@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
@@ -47,3 +48,22 @@ def check_flex_booking(
     if hours > pot_remaining:
         raise FlexPotExhausted(hours, pot_remaining)
     return hours
+
+
+@dataclass(frozen=True)
+class FlexPot:
+    """A flex contract's pot for one calendar year, as the parent and the planner read it.
+
+    Approved hours are owed; pending ones are reserved, so that two requests cannot promise
+    the same hours; what is left can still be requested.
+    """
+
+    year: int
+    total: Decimal
+    approved: Decimal
+    pending: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        # A pot lowered after bookings were made can be overdrawn; nothing is left then.
+        return max(self.total - self.approved - self.pending, Decimal(0))

@@ -32,3 +32,16 @@ def exact_hours(start: time, end: time) -> Decimal:
     """
     seconds = max(_seconds(end) - _seconds(start), 0)
     return Decimal(seconds) / 3600
+
+
+_CENT = Decimal("0.01")
+
+
+def format_hours(hours: Decimal, *, decimal_comma: bool = False) -> str:
+    """Hours as people read them, the one way everywhere: at most two decimals, no trailing
+    zeros: 10 → '10', 10.5 → '10.5', 1/3 → '0.33'. Dutch text (mails) takes the decimal comma.
+
+    The API's numbers are floats of the same value; this is for sentences.
+    """
+    text = f"{hours.quantize(_CENT).normalize():f}"
+    return text.replace(".", ",") if decimal_comma else text

@@ -18,7 +18,12 @@ from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 
-from gateway.domain.errors import InsufficientSwapHours, InvalidTransition, SwapHoursExpired
+from gateway.domain.errors import (
+    InsufficientSwapHours,
+    InvalidTransition,
+    SwapHoursExpired,
+    SwapHoursNotYetValid,
+)
 from gateway.domain.policy import SwapPolicy
 
 _ZERO = Decimal(0)
@@ -28,8 +33,9 @@ _ZERO = Decimal(0)
 class Credit:
     """Hours credited for one absence.
 
-    Valid from `earned_on` (the absent day) through `valid_until`, both inclusive: spending on
-    the day after `valid_until` is refused.
+    Pays for care from `usable_from` (by default `earned_on`, the absent day; see
+    `SwapPolicy.usable_days_before`) through `valid_until`, both inclusive: spending on the
+    day after `valid_until` is refused.
     """
 
     id: int
@@ -38,9 +44,14 @@ class Credit:
     earned_on: date
     valid_until: date
     remaining: Decimal
+    usable_from: date | None = None
+
+    @property
+    def first_usable_day(self) -> date:
+        return self.earned_on if self.usable_from is None else self.usable_from
 
     def valid_on(self, day: date) -> bool:
-        return self.earned_on <= day <= self.valid_until
+        return self.first_usable_day <= day <= self.valid_until
 
 
 class AllocationStatus(StrEnum):
@@ -56,6 +67,28 @@ class Allocation:
     credit_id: int
     hours: Decimal
     status: AllocationStatus = AllocationStatus.HELD
+
+
+def usable_from(earned_on: date, policy: SwapPolicy) -> date:
+    """The first day a credit earned on `earned_on` can pay for care."""
+    return earned_on - timedelta(days=policy.usable_days_before)
+
+
+@dataclass(frozen=True)
+class BalanceSplit:
+    """A child's swap hours as a parent reads them on a day (held hours are counted apart)."""
+
+    usable: Decimal  # can pay for care on the day
+    not_yet_valid: Decimal  # credit of an absence still to come, usable from a later day
+
+
+def split_balance(credits: Sequence[Credit], today: date) -> BalanceSplit:
+    """What of the unexpired, unheld credit pays for care today, and what only later."""
+    live = [c for c in credits if c.remaining > 0 and c.valid_until >= today]
+    return BalanceSplit(
+        usable=sum((c.remaining for c in live if c.valid_on(today)), _ZERO),
+        not_yet_valid=sum((c.remaining for c in live if c.first_usable_day > today), _ZERO),
+    )
 
 
 def cutoff_moment(day: date, tz: tzinfo, policy: SwapPolicy) -> datetime:
@@ -134,12 +167,16 @@ def balance(credits: Sequence[Credit], on_day: date) -> Decimal:
     return sum((c.remaining for c in credits if c.valid_on(on_day)), _ZERO)
 
 
-def plan_hold(credits: Sequence[Credit], hours: Decimal, on_day: date) -> list[Allocation]:
+def plan_hold(
+    credits: Sequence[Credit], hours: Decimal, on_day: date, *, partial: bool = False
+) -> list[Allocation]:
     """Which credits pay `hours` of care on `on_day`: the ones that expire first.
 
-    All or nothing, as a request is never paid partly with swap hours. Raises
-    `SwapHoursExpired` when the hours exist but not valid on `on_day`, else
-    `InsufficientSwapHours` when they do not cover it.
+    All or nothing, as a request is never paid partly with swap hours (SPEC) — unless
+    `partial` (`SwapPolicy.mixed_payment`): then as much as the usable credits cover, possibly
+    nothing, and the caller invoices the rest. All or nothing raises, when the usable hours do
+    not cover it, `SwapHoursNotYetValid` if credit still to become usable would,
+    `SwapHoursExpired` if credit expired by `on_day` would, else `InsufficientSwapHours`.
     """
     if hours <= 0:
         raise ValueError("hours must be positive")
@@ -150,7 +187,13 @@ def plan_hold(credits: Sequence[Credit], hours: Decimal, on_day: date) -> list[A
         key=lambda c: (c.valid_until, c.earned_on, c.id),
     )
     available = sum((c.remaining for c in usable), _ZERO)
-    if available < hours:
+    if available < hours and not partial:
+        later = sum(
+            (c.remaining for c in credits if c.remaining > 0 and c.first_usable_day > on_day),
+            _ZERO,
+        )
+        if later > 0 and available + later >= hours:
+            raise SwapHoursNotYetValid(hours, available, on_day)
         if sum((c.remaining for c in credits if c.remaining > 0), _ZERO) >= hours:
             raise SwapHoursExpired(hours, available, on_day)
         raise InsufficientSwapHours(hours, available)

@@ -8,6 +8,7 @@ from datetime import date, time
 from decimal import Decimal
 from html import escape
 
+from gateway.domain.hours import format_hours
 from gateway.mail.mailer import Mail
 from gateway.mail.templates import DUTCH_MONTHS
 
@@ -34,8 +35,7 @@ def dutch_date(day: date) -> str:
 
 def dutch_hours(minutes: int) -> str:
     """Minutes as hours with a decimal comma: 630 → '10,5'."""
-    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01")).normalize()
-    return f"{hours:f}".replace(".", ",")
+    return format_hours(Decimal(minutes) / 60, decimal_comma=True)
 
 
 def _day_line(care: CancelledCare) -> str:

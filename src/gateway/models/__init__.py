@@ -22,7 +22,14 @@ from gateway.models.notifications import (
     NotificationMarker,
     NotificationSetting,
 )
-from gateway.models.organisation import ClosingDay, Group, GroupSlot, Location, Organisation
+from gateway.models.organisation import (
+    ClosingDay,
+    Group,
+    GroupSlot,
+    Location,
+    LocationOpeningHours,
+    Organisation,
+)
 from gateway.models.people import Guardian, StaffGroup, StaffMember
 from gateway.models.photos import Photo, PhotoTag
 
@@ -50,6 +57,7 @@ __all__ = [
     "Job",
     "JobState",
     "Location",
+    "LocationOpeningHours",
     "LoginThrottle",
     "Message",
     "NotificationCategory",

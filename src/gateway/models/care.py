@@ -75,6 +75,9 @@ class CareRequest(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), default=None)
+    # `services.idempotency.fingerprint` of the submission's input: a key reused with other
+    # input is refused instead of answered with the first result.
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
     created_by_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     entered_by_staff: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -50,6 +50,8 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), default=None)
+    # `services.idempotency.fingerprint` of the send's input (see `CareRequest`).
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
     event_id: Mapped[int | None] = mapped_column(BigInteger, default=None, index=True)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from sqlalchemy import ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Time, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base
@@ -27,6 +27,13 @@ class Organisation(Base):
     swap_max_balance_minutes: Mapped[int | None] = mapped_column(default=None)
     flex_min_booking_minutes: Mapped[int] = mapped_column(default=120)
     flex_months_ahead: Mapped[int] = mapped_column(default=1)
+    # Knobs other providers need; the defaults keep the SPEC's rules (see `domain.policy`).
+    # One request paid partly with swap hours, the rest invoiced:
+    swap_mixed_payment: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A credit pays for care from this many days before the absent day on:
+    swap_usable_days_before: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Guardians request or cancel extra and flex days at least this many days ahead:
+    guardian_notice_days: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
 
 class ClosingDay(Base):
@@ -54,6 +61,25 @@ class Location(Base):
     city: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class LocationOpeningHours(Base):
+    """A weekday a location opens, with its hours; a location without rows opens as
+    `domain.DEFAULT_OPENING_HOURS` (Monday to Friday, 07:00-19:00). Weekdays without a row
+    are closed once a location has any."""
+
+    __tablename__ = "location_opening_hours"
+    __table_args__ = (
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_in_range"),
+        CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+    )
+
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(primary_key=True)  # 0 = Monday … 6 = Sunday
+    opens_at: Mapped[time] = mapped_column(Time)
+    closes_at: Mapped[time] = mapped_column(Time)
 
 
 class Group(Base):

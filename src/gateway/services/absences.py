@@ -58,6 +58,8 @@ from gateway.services.care_requests import (
     replayed,
     store_requests,
 )
+from gateway.services.expiry import expire_due_for_children
+from gateway.services.idempotency import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +121,21 @@ async def report_absence(
     explicit = dates is not None
     days = _days(today, dates, start, end)
     key = check_text(idempotency_key, MAX_IDEMPOTENCY_KEY_LENGTH, ["input", "idempotencyKey"])
-    submission = Submission(comment=text, expires_at=None, idempotency_key=key or None)
+    submission = Submission(
+        comment=text,
+        expires_at=None,
+        idempotency_key=key or None,
+        fingerprint=fingerprint(
+            "reportAbsence",
+            {
+                # Dates or a range, as asked: the same days asked differently are another input.
+                "childIds": sorted({c for c in child_ids if c is not None}),
+                "dates": days if explicit else None,
+                "range": None if explicit else [days[0], days[-1]],
+                "reason": text,
+            },
+        ),
+    )
     db = SessionReads(session)
     children = await visible_children(db, viewer, today, {c for c in child_ids if c is not None})
     for index, child_id in enumerate(child_ids):
@@ -129,6 +145,7 @@ async def report_absence(
             )
 
     await lock_children(session, children)
+    lapsed = await expire_due_for_children(session, children, now)
     earlier = await replayed(session, viewer, submission, RequestKind.ABSENCE)
     if earlier is not None:
         return earlier
@@ -219,7 +236,7 @@ async def report_absence(
                         created_at=now,
                     )
                 )
-    await announce(session, publisher, created, now)
+    await announce(session, publisher, created, now, lapsed)
     await send_confirmations(session, mailer, viewer, organisation, children, created, text)
     return [new.request for new in created]
 
@@ -245,7 +262,7 @@ async def _credit(
     policy = swap_policy(organisation)
     zone = ZoneInfo(organisation.time_zone)
     for child_id in sorted({p.child_id for p in planned}):
-        ledger: list[Credit] = await swap_hours.credits_of(session, child_id)
+        ledger: list[Credit] = await swap_hours.credits_of(session, child_id, policy)
         last_end = placements[child_id].last_end()
         for day_plan in sorted((p for p in planned if p.child_id == child_id), key=lambda p: p.day):
             earned = credit_for_absence(

@@ -8,19 +8,32 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from gateway.auth.viewer import Viewer
-from gateway.domain import RequestStatus, care_days, closed_care_days, effective_status
+from gateway.domain import (
+    DEFAULT_OPENING_HOURS,
+    ClosedDay,
+    Closure,
+    OpeningHours,
+    RequestStatus,
+    care_days,
+    closed_care_days,
+    closure_on,
+    effective_status,
+)
 from gateway.errors import DomainError, ErrorCode
 from gateway.models import CareRequest, CareRequestDay, Child, RequestKind
+from gateway.placements import current_placement
 from gateway.services.care_common import (
     MAX_RANGE_DAYS,
+    ChildPlacements,
     Statements,
     closed_days,
     closing_days,
+    opening_hours_of_groups,
     placements_of,
     to_minutes,
     visible_children,
@@ -62,6 +75,7 @@ class AgendaEntry:
     request_id: int | None = None  # the extra/flex request, or the absence report
     absence_reason: str | None = None
     closed_name: str | None = None
+    closure: Closure | None = None  # CLOSED: a holiday or an own closing day
     credited_minutes: int = 0
 
 
@@ -71,6 +85,7 @@ class Agenda:
     start: date
     end: date
     entries: list[AgendaEntry]
+    closed_days: list[ClosedDay]
 
 
 def check_range(start: date, end: date) -> None:
@@ -90,8 +105,11 @@ async def read_agenda(
     child = (await visible_children(db, viewer, viewer.today(now), [child_id])).get(child_id)
     if child is None:
         return None
-    closed = closed_days(await closing_days(db, child.organisation_id, start, end))
-    terms = (await placements_of(db, [child.id]))[child.id].terms
+    own_closing = await closing_days(db, child.organisation_id, start, end)
+    closed = closed_days(own_closing)
+    placements = (await placements_of(db, [child.id]))[child.id]
+    terms = placements.terms
+    opening = await opening_hours_of_groups(db, {p.group_id for p in placements.placements})
     rows = await db.rows(
         select(CareRequestDay, CareRequest)
         .join(CareRequest, CareRequest.id == CareRequestDay.request_id)
@@ -134,6 +152,7 @@ async def read_agenda(
             minutes=0,
             group_id=shut.group_id,
             closed_name=shut.name,
+            closure=_holiday_or_closing(shut.day, own_closing),
         )
         for shut in closed_care_days(terms, start, end, closed)
     ]
@@ -154,4 +173,39 @@ async def read_agenda(
             )
         )
     entries.sort(key=lambda e: (e.day, e.start, e.end))
-    return Agenda(child=child, start=start, end=end, entries=entries)
+    shut = _closed_days(start, end, placements, opening, own_closing, viewer.today(now))
+    return Agenda(child=child, start=start, end=end, entries=entries, closed_days=shut)
+
+
+_ALWAYS_OPEN: OpeningHours = {weekday: (time.min, time.max) for weekday in range(7)}
+
+
+def _holiday_or_closing(day: date, own_closing: dict[date, str]) -> Closure | None:
+    found = closure_on(day, _ALWAYS_OPEN, own_closing)
+    return found.closure if found is not None else None
+
+
+def _closed_days(
+    start: date,
+    end: date,
+    placements: ChildPlacements,
+    opening: dict[int, OpeningHours],
+    own_closing: dict[date, str],
+    today: date,
+) -> list[ClosedDay]:
+    """Every day of the range on which the child's location is closed.
+
+    The location is that of the groups placed on the day; on days outside every placement,
+    that of the current group, so a calendar greys out the same weekends before and after.
+    A day counts as closed only when all the child's groups that day are closed.
+    """
+    fallback = current_placement(placements.placements, today)
+    default = opening[fallback.group_id] if fallback is not None else DEFAULT_OPENING_HOURS
+    days = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        weeks = [opening[p.group_id] for p in placements.on(day)] or [default]
+        reasons = [closure_on(day, week, own_closing) for week in weeks]
+        if all(reason is not None for reason in reasons) and reasons[0] is not None:
+            days.append(reasons[0])
+    return days

@@ -16,8 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.auth import access
 from gateway.auth.viewer import Viewer
 from gateway.domain import (
+    DEFAULT_OPENING_HOURS,
+    BookingPolicy,
     ClosedDays,
     FlexPolicy,
+    OpeningHours,
     PlacementTerms,
     RequestStatus,
     RuleViolation,
@@ -32,6 +35,8 @@ from gateway.models import (
     Child,
     ClosingDay,
     Event,
+    Group,
+    LocationOpeningHours,
     Organisation,
     Placement,
     PlacementDay,
@@ -95,7 +100,13 @@ def swap_policy(organisation: Organisation) -> SwapPolicy:
         validity_months=organisation.swap_validity_months,
         yearly_cap_hours=hours(organisation.swap_yearly_cap_minutes),
         max_balance_hours=hours(organisation.swap_max_balance_minutes),
+        usable_days_before=organisation.swap_usable_days_before,
+        mixed_payment=organisation.swap_mixed_payment,
     )
+
+
+def booking_policy(organisation: Organisation) -> BookingPolicy:
+    return BookingPolicy(guardian_notice_days=organisation.guardian_notice_days)
 
 
 def flex_policy(organisation: Organisation) -> FlexPolicy:
@@ -221,6 +232,25 @@ async def closing_days(
         )
     )
     return {row.day: row.name for row in rows}
+
+
+async def opening_hours_of_groups(
+    db: Statements, group_ids: Collection[int]
+) -> dict[int, OpeningHours]:
+    """Per group, the opening hours of its location (the default where it sets none)."""
+    if not group_ids:
+        return {}
+    rows = await db.rows(
+        select(Group.id, LocationOpeningHours)
+        .outerjoin(LocationOpeningHours, LocationOpeningHours.location_id == Group.location_id)
+        .where(Group.id.in_(set(group_ids)))
+    )
+    own: dict[int, dict[int, tuple[time, time]]] = {}
+    for group_id, hours in rows:
+        week = own.setdefault(group_id, {})
+        if hours is not None:
+            week[hours.weekday] = (hours.opens_at, hours.closes_at)
+    return {group_id: week or DEFAULT_OPENING_HOURS for group_id, week in own.items()}
 
 
 def closed_days(own: dict[date, str]) -> ClosedDays:

@@ -23,6 +23,7 @@ from gateway.services.care_common import (
     invalid,
     record_status,
 )
+from gateway.services.idempotency import check_same_input, reused
 
 # One submission is a few days picked in the app, not a season: longer lists are a client bug.
 MAX_DAYS_PER_SUBMISSION = 31
@@ -33,6 +34,8 @@ class Submission:
     comment: str
     expires_at: datetime | None
     idempotency_key: str | None
+    # `idempotency.fingerprint` of the whole normalised input, stored with the key.
+    fingerprint: str | None = None
 
 
 def check_submission(
@@ -96,11 +99,10 @@ async def replayed(
     if not rows:
         return None
     if any(row.kind is not kind for row in rows):
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            "This idempotency key was used for another kind of request.",
-            ["input", "idempotencyKey"],
-        )
+        raise reused()
+    if submission.fingerprint is not None:
+        for row in rows:
+            check_same_input(row.idempotency_fingerprint, submission.fingerprint)
     return rows
 
 
@@ -155,6 +157,7 @@ async def store_requests(
             comment=submission.comment,
             expires_at=submission.expires_at,
             idempotency_key=submission.idempotency_key,
+            idempotency_fingerprint=submission.fingerprint if submission.idempotency_key else None,
             created_by_account_id=viewer.account_id,
             entered_by_staff=viewer.is_staff,
             created_at=now,
@@ -193,10 +196,17 @@ async def store_requests(
 
 
 async def announce(
-    session: AsyncSession, publisher: EventPublisher, created: Sequence[NewRequest], now: datetime
+    session: AsyncSession,
+    publisher: EventPublisher,
+    created: Sequence[NewRequest],
+    now: datetime,
+    also: Sequence[Event] = (),
 ) -> None:
-    """Record each new request's status, commit, then publish: events exist iff the rows do."""
-    recorded: list[Event] = [
+    """Record each new request's status, commit, then publish: events exist iff the rows do.
+
+    `also`: events recorded earlier in the transaction (requests it expired on the way).
+    """
+    recorded: list[Event] = [*also] + [
         await record_status(session, new.request, None, now) for new in created
     ]
     await session.commit()

@@ -7,6 +7,7 @@ that only matches a stored pending row, so of two racing moves exactly one wins.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -14,13 +15,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth import access
 from gateway.auth.viewer import Viewer
-from gateway.domain import InvalidTransition, RequestStatus, effective_status, transition
+from gateway.domain import (
+    InvalidTransition,
+    RequestStatus,
+    RuleViolation,
+    check_guardian_notice,
+    effective_status,
+    transition,
+)
 from gateway.errors import DomainError, ErrorCode
 from gateway.live import EventPublisher
 from gateway.models import (
     CareRequest,
     CareRequestDay,
     InvoiceLine,
+    Organisation,
     PaymentMethod,
     RequestKind,
 )
@@ -28,6 +37,7 @@ from gateway.services import swap_hours
 from gateway.services.care_common import (
     MAX_COMMENT_LENGTH,
     SessionReads,
+    booking_policy,
     check_text,
     lock_children,
     record_status,
@@ -124,7 +134,10 @@ async def decide_request(
     if not approve:
         await swap_hours.release_held(session, request.id)
     elif request.payment is PaymentMethod.SWAP_HOURS:
-        await swap_hours.spend_held(session, request.id)
+        covered = await swap_hours.spend_held(session, request.id)
+        # Under mixed payment what the swap hours did not cover is invoiced; otherwise they
+        # covered every day whole and this writes nothing.
+        await _invoice(session, request, now, covered)
     elif request.payment is PaymentMethod.INVOICE:
         await _invoice(session, request, now)
     event = await record_status(session, request, RequestStatus.PENDING, now)
@@ -149,12 +162,31 @@ async def cancel_request(
         )
     await lock_children(session, [request.child_id])
     await _may_move(session, request, RequestStatus.CANCELLED, now)
+    if viewer.is_guardian:
+        await _check_notice(session, viewer, request, now)
     await _move(session, request, RequestStatus.CANCELLED, now)
     await swap_hours.release_held(session, request.id)
     event = await record_status(session, request, RequestStatus.PENDING, now)
     await session.commit()
     await publisher.publish([event])
     return request
+
+
+async def _check_notice(
+    session: AsyncSession, viewer: Viewer, request: CareRequest, now: datetime
+) -> None:
+    """A guardian cancels only while the first day is at least the notice ahead."""
+    organisation = await session.get(Organisation, request.organisation_id)
+    assert organisation is not None
+    days = await _days(session, request)
+    if not days:
+        return
+    try:
+        check_guardian_notice(
+            days[0].day, viewer.today(now), booking_policy(organisation), cancelling=True
+        )
+    except RuleViolation as violation:
+        raise rule_error(violation, _FIELD) from None
 
 
 async def _days(session: AsyncSession, request: CareRequest) -> list[CareRequestDay]:
@@ -183,9 +215,18 @@ async def _check_room(session: AsyncSession, request: CareRequest) -> None:
     await check_room(SessionReads(session), planned, lambda _: _FIELD)
 
 
-async def _invoice(session: AsyncSession, request: CareRequest, now: datetime) -> None:
+async def _invoice(
+    session: AsyncSession,
+    request: CareRequest,
+    now: datetime,
+    covered: Mapping[int, int] | None = None,
+) -> None:
+    """Invoice lines for the request's days; `covered`: minutes per day paid with swap hours."""
     label = _INVOICE_TEXT.get(request.kind, "Opvang")
     for day in await _days(session, request):
+        minutes = day.minutes - (covered or {}).get(day.id, 0)
+        if minutes <= 0:
+            continue
         session.add(
             InvoiceLine(
                 organisation_id=request.organisation_id,
@@ -193,7 +234,7 @@ async def _invoice(session: AsyncSession, request: CareRequest, now: datetime) -
                 request_id=request.id,
                 request_day_id=day.id,
                 day=day.day,
-                minutes=day.minutes,
+                minutes=minutes,
                 description=f"{label} {day.day.isoformat()} "
                 f"{day.start_time:%H:%M}-{day.end_time:%H:%M}",
                 created_at=now,

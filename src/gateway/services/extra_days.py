@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.viewer import Viewer
-from gateway.domain import DayClosed, DayInPast, RequestStatus, care_days, hours_between
+from gateway.domain import (
+    DayClosed,
+    DayInPast,
+    RequestStatus,
+    RuleViolation,
+    care_days,
+    check_guardian_notice,
+    check_open,
+    hours_between,
+)
 from gateway.errors import DomainError, ErrorCode
 from gateway.live import EventPublisher
-from gateway.models import CareRequest, GroupSlot, PaymentMethod, RequestKind
+from gateway.models import CareRequest, GroupSlot, Organisation, PaymentMethod, RequestKind
 from gateway.services import swap_hours
 from gateway.services.care_common import (
     SessionReads,
+    booking_policy,
     closed_days,
     closing_days,
     invalid,
     lock_children,
+    opening_hours_of_groups,
     placements_of,
     rule_error,
+    swap_policy,
     to_minutes,
     visible_children,
 )
@@ -34,6 +46,8 @@ from gateway.services.care_requests import (
     replayed,
     store_requests,
 )
+from gateway.services.expiry import expire_due_for_children
+from gateway.services.idempotency import fingerprint
 from gateway.services.slots import booked_days, check_room
 
 
@@ -80,14 +94,34 @@ async def request_extra_days(
                 ErrorCode.NOT_FOUND, "No such child.", ["input", "days", str(index), "childId"]
             )
     refuse_repeats([(w.child_id, w.day) for w in days])
+    submission = replace(
+        submission,
+        fingerprint=fingerprint(
+            "requestExtraDays",
+            {
+                "days": sorted([w.child_id, w.day.isoformat(), w.slot_id or -1] for w in days),
+                "payment": payment,
+                "expiresAt": submission.expires_at,
+                "comment": submission.comment,
+            },
+        ),
+    )
 
     await lock_children(session, children)
+    lapsed = await expire_due_for_children(session, children, now)
     earlier = await replayed(session, viewer, submission, RequestKind.EXTRA_DAY)
     if earlier is not None:
         return earlier
+    organisation = await session.get(Organisation, viewer.organisation_id)
+    assert organisation is not None
+    notice = booking_policy(organisation)
     dates = {wish.day for wish in days}
-    closed = closed_days(await closing_days(db, viewer.organisation_id, min(dates), max(dates)))
+    own_closing = await closing_days(db, viewer.organisation_id, min(dates), max(dates))
+    closed = closed_days(own_closing)
     placements = await placements_of(db, children)
+    opening = await opening_hours_of_groups(
+        db, {p.group_id for c in placements.values() for p in c.placements}
+    )
     slot_ids = {wish.slot_id for wish in days if wish.slot_id is not None}
     slots = {s.id: s for s in await db.all(select(GroupSlot).where(GroupSlot.id.in_(slot_ids)))}
     booked = await booked_days(db, children, dates, now)
@@ -98,8 +132,11 @@ async def request_extra_days(
         where = ["input", "days", str(index)]
         if wish.day < today:
             raise rule_error(DayInPast(wish.day), [*where, "date"])
-        if (name := closed(wish.day)) is not None:
-            raise rule_error(DayClosed(wish.day, name), [*where, "date"])
+        if viewer.is_guardian:
+            try:
+                check_guardian_notice(wish.day, today, notice)
+            except RuleViolation as violation:
+                raise rule_error(violation, [*where, "date"]) from None
         mine = placements[wish.child_id]
         running = {p.group_id: p for p in mine.on(wish.day)}
         slot = slots.get(wish.slot_id) if wish.slot_id is not None else None
@@ -110,6 +147,13 @@ async def request_extra_days(
                 "No such time slot for this child on that day.",
                 [*where, "slotId"],
             )
+        try:
+            check_open(
+                wish.day, slot.start_time, slot.end_time, opening[slot.group_id], own_closing
+            )
+        except RuleViolation as violation:
+            field = "date" if isinstance(violation, DayClosed) else "slotId"
+            raise rule_error(violation, [*where, field]) from None
         if care_days(mine.terms, wish.day, wish.day, closed) or (wish.child_id, wish.day) in booked:
             raise DomainError(
                 ErrorCode.ALREADY_BOOKED,
@@ -133,13 +177,15 @@ async def request_extra_days(
 
     holds = {}
     if payment is PaymentMethod.SWAP_HOURS:
+        policy = swap_policy(organisation)
         for child_id in children:
             own = sorted((p for p in planned if p.child_id == child_id), key=lambda p: p.day)
             if not own:
                 continue
             plans = swap_hours.plan_days(
-                await swap_hours.credits_of(session, child_id),
+                await swap_hours.credits_of(session, child_id, policy),
                 [(p.day, p.minutes, ["input", "days", str(p.index)]) for p in own],
+                mixed=policy.mixed_payment,
             )
             holds.update({p.index: plan for p, plan in zip(own, plans, strict=True)})
 
@@ -158,5 +204,5 @@ async def request_extra_days(
             if day.index in holds and day.row is not None:
                 where = ["input", "days", str(day.index)]
                 await swap_hours.hold(session, new.request.id, day.row.id, holds[day.index], where)
-    await announce(session, publisher, created, now)
+    await announce(session, publisher, created, now, lapsed)
     return [new.request for new in created]

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.viewer import Viewer
 from gateway.domain import (
     DayClosed,
     DayInPast,
+    FlexPot,
     FlexTooLate,
     FlexTooShort,
     RequestStatus,
     RuleViolation,
     care_days,
     check_flex_booking,
+    check_guardian_notice,
+    check_open,
 )
 from gateway.errors import DomainError, ErrorCode
 from gateway.live import EventPublisher
@@ -33,20 +36,22 @@ from gateway.models import (
     CareRequest,
     CareRequestDay,
     CareType,
-    GroupSlot,
     Organisation,
     PaymentMethod,
+    Placement,
     RequestKind,
 )
 from gateway.services.care_common import (
     SessionReads,
     Statements,
+    booking_policy,
     closed_days,
     closing_days,
     flex_policy,
     in_force,
     invalid,
     lock_children,
+    opening_hours_of_groups,
     placements_of,
     rule_error,
     to_hours,
@@ -61,6 +66,8 @@ from gateway.services.care_requests import (
     replayed,
     store_requests,
 )
+from gateway.services.expiry import expire_due_for_children
+from gateway.services.idempotency import fingerprint
 from gateway.services.slots import booked_days, check_room
 
 
@@ -74,25 +81,61 @@ class FlexDayWish:
     end: time
 
 
-async def pot_used(
-    db: Statements, placement_ids: Collection[int], now: datetime
-) -> dict[tuple[int, int], int]:
-    """Minutes booked (approved or pending) per (placement, calendar year)."""
-    used: defaultdict[tuple[int, int], int] = defaultdict(int)
+@dataclass
+class PotUse:
+    """Minutes of a pot booked in one year: approved (owed) and pending (reserved)."""
+
+    approved: int = 0
+    pending: int = 0
+
+    @property
+    def minutes(self) -> int:
+        return self.approved + self.pending
+
+
+async def pot_usage(
+    db: Statements,
+    placement_ids: Collection[int],
+    now: datetime,
+    scope: ColumnElement[bool] | None = None,
+) -> defaultdict[tuple[int, int], PotUse]:
+    """Minutes booked per (placement, calendar year); a request past its expiry moment
+    books nothing any more, whether or not the sweep has run. `scope`: a further condition
+    (a reader's visibility) on the request days."""
+    used: defaultdict[tuple[int, int], PotUse] = defaultdict(PotUse)
     if not placement_ids:
         return used
     rows = await db.rows(
-        select(CareRequestDay.placement_id, CareRequestDay.day, CareRequestDay.minutes)
+        select(
+            CareRequestDay.placement_id,
+            CareRequestDay.day,
+            CareRequestDay.minutes,
+            CareRequest.status,
+        )
         .join(CareRequest, CareRequest.id == CareRequestDay.request_id)
         .where(
             CareRequestDay.placement_id.in_(set(placement_ids)),
             CareRequest.kind == RequestKind.FLEX_DAY,
             in_force(now),
+            *([] if scope is None else [scope]),
         )
     )
-    for placement_id, day, minutes in rows:
-        used[(placement_id, day.year)] += minutes
+    for placement_id, day, minutes, status in rows:
+        use = used[(placement_id, day.year)]
+        if status is RequestStatus.APPROVED:
+            use.approved += minutes
+        else:
+            use.pending += minutes
     return used
+
+
+def pot_of(placement: Placement, year: int, use: PotUse) -> FlexPot:
+    return FlexPot(
+        year=year,
+        total=to_hours(placement.flex_pot_minutes or 0),
+        approved=to_hours(use.approved),
+        pending=to_hours(use.pending),
+    )
 
 
 async def request_flex_days(
@@ -125,23 +168,40 @@ async def request_flex_days(
                 ["input", "days", str(index), "endTime"],
             )
     refuse_repeats([(w.child_id, w.day) for w in days])
+    submission = replace(
+        submission,
+        fingerprint=fingerprint(
+            "requestFlexDays",
+            {
+                "days": sorted(
+                    [w.child_id, w.day.isoformat(), w.start.isoformat(), w.end.isoformat()]
+                    for w in days
+                ),
+                "expiresAt": submission.expires_at,
+                "comment": submission.comment,
+            },
+        ),
+    )
 
     await lock_children(session, children)
+    lapsed = await expire_due_for_children(session, children, now)
     earlier = await replayed(session, viewer, submission, RequestKind.FLEX_DAY)
     if earlier is not None:
         return earlier
     organisation = await session.get(Organisation, viewer.organisation_id)
     assert organisation is not None
     policy = flex_policy(organisation)
+    notice = booking_policy(organisation)
     dates = {wish.day for wish in days}
-    closed = closed_days(await closing_days(db, organisation.id, min(dates), max(dates)))
+    own_closing = await closing_days(db, organisation.id, min(dates), max(dates))
+    closed = closed_days(own_closing)
     placements = await placements_of(db, children)
     flex_ids = {
         p.id for c in placements.values() for p in c.placements if p.care_type is CareType.FLEX
     }
-    used = await pot_used(db, flex_ids, now)
+    used = await pot_usage(db, flex_ids, now)
     booked = await booked_days(db, children, dates, now)
-    opening = await _opening_hours(
+    opening = await opening_hours_of_groups(
         db, {p.group_id for c in placements.values() for p in c.placements}
     )
 
@@ -151,8 +211,11 @@ async def request_flex_days(
         where = ["input", "days", str(index)]
         if wish.day < today:
             raise rule_error(DayInPast(wish.day), [*where, "date"])
-        if (name := closed(wish.day)) is not None:
-            raise rule_error(DayClosed(wish.day, name), [*where, "date"])
+        if viewer.is_guardian:
+            try:
+                check_guardian_notice(wish.day, today, notice)
+            except RuleViolation as violation:
+                raise rule_error(violation, [*where, "date"]) from None
         mine = placements[wish.child_id]
         flex = [p for p in mine.on(wish.day) if p.care_type is CareType.FLEX]
         if not flex:
@@ -162,12 +225,11 @@ async def request_flex_days(
                 [*where, "date"],
             )
         placement = flex[0]
-        hours = opening.get(placement.group_id)
-        if hours is not None and (wish.start < hours[0] or wish.end > hours[1]):
-            raise invalid(
-                f"The group is open from {hours[0]:%H:%M} to {hours[1]:%H:%M}.",
-                [*where, "startTime"],
-            )
+        try:
+            check_open(wish.day, wish.start, wish.end, opening[placement.group_id], own_closing)
+        except RuleViolation as violation:
+            field = "date" if isinstance(violation, DayClosed) else "startTime"
+            raise rule_error(violation, [*where, field]) from None
         if care_days(mine.terms, wish.day, wish.day, closed) or (wish.child_id, wish.day) in booked:
             raise DomainError(
                 ErrorCode.ALREADY_BOOKED,
@@ -175,13 +237,13 @@ async def request_flex_days(
                 [*where, "date"],
             )
         pot = (placement.id, wish.day.year)
-        remaining = to_hours((placement.flex_pot_minutes or 0) - used[pot])
+        remaining = pot_of(placement, wish.day.year, used[pot]).left
         try:
             taken = check_flex_booking(wish.day, wish.start, wish.end, today, policy, remaining)
         except RuleViolation as violation:
             suffix = {FlexTooLate: ["date"], FlexTooShort: ["endTime"]}.get(type(violation), [])
             raise rule_error(violation, [*where, *suffix]) from None
-        used[pot] += to_minutes(taken)
+        used[pot].pending += to_minutes(taken)
         planned.append(
             PlannedDay(
                 index=index,
@@ -205,24 +267,5 @@ async def request_flex_days(
         payment=PaymentMethod.FLEX_POT,
         days=planned,
     )
-    await announce(session, publisher, created, now)
+    await announce(session, publisher, created, now, lapsed)
     return [new.request for new in created]
-
-
-async def _opening_hours(
-    db: Statements, group_ids: Collection[int]
-) -> dict[int, tuple[time, time]]:
-    """Per group, from its earliest slot's start to its latest slot's end."""
-    hours: dict[int, tuple[time, time]] = {}
-    if not group_ids:
-        return hours
-    for slot in await db.all(select(GroupSlot).where(GroupSlot.group_id.in_(set(group_ids)))):
-        current = hours.get(slot.group_id)
-        if current is None:
-            hours[slot.group_id] = (slot.start_time, slot.end_time)
-        else:
-            hours[slot.group_id] = (
-                min(current[0], slot.start_time),
-                max(current[1], slot.end_time),
-            )
-    return hours

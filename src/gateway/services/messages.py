@@ -21,6 +21,7 @@ from gateway.ids import pk_of, to_global_id
 from gateway.live import events
 from gateway.models import Child, Event, Message, Placement, StaffGroup, Thread, ThreadRead
 from gateway.placements import PlacementStatus, current_placement, placement_status
+from gateway.services.idempotency import check_same_input, fingerprint, reused
 from gateway.services.message_text import clean_body, clean_key, clean_subject, invalid
 from gateway.services.upsert import keep_highest, take_new, upsert
 
@@ -43,6 +44,15 @@ async def send_message(
     if thread_id is not None and subject is not None:
         raise invalid("A reply has no subject of its own.", "subject")
     text, title, key = clean_body(body), clean_subject(subject), clean_key(idempotency_key)
+    asked = fingerprint(
+        "sendMessage",
+        {
+            "threadId": None if thread_id is None else pk_of(thread_id, "Thread"),
+            "childId": None if child_id is None else pk_of(child_id, "Child"),
+            "subject": title,
+            "body": text,
+        },
+    )
     today = viewer.today(now)
     if thread_id is not None:
         thread = await _thread_to_reply_in(session, viewer, today, pk_of(thread_id, "Thread"))
@@ -64,16 +74,16 @@ async def send_message(
     if key is not None:
         earlier = await _by_key(session, viewer, key)
         if earlier is not None:
-            return await _replay(session, earlier, same_target, text)
+            return await _replay(session, earlier, same_target, text, asked)
     try:
-        message, event = await _write(session, viewer, now, thread, is_new, text, key)
+        message, event = await _write(session, viewer, now, thread, is_new, text, key, asked)
     except IntegrityError:
         # The same author's same key was committed by a concurrent request in the meantime.
         await session.rollback()
         earlier = await _by_key(session, viewer, key) if key is not None else None
         if earlier is None:
             raise
-        return await _replay(session, earlier, same_target, text)
+        return await _replay(session, earlier, same_target, text, asked)
     await publisher.publish([event])
     return message
 
@@ -86,6 +96,7 @@ async def _write(
     is_new: bool,
     text: str,
     key: str | None,
+    asked: str,
 ) -> tuple[Message, Event]:
     """Add the message (and a new thread) with its event, and commit."""
     if is_new:
@@ -98,6 +109,7 @@ async def _write(
         body=text,
         created_at=now,
         idempotency_key=key,
+        idempotency_fingerprint=asked if key is not None else None,
     )
     session.add(message)
     await session.flush()
@@ -206,18 +218,20 @@ async def _by_key(session: AsyncSession, viewer: Viewer, key: str) -> Message | 
 
 
 async def _replay(
-    session: AsyncSession, earlier: Message, same_target: ColumnElement[bool], body: str
+    session: AsyncSession,
+    earlier: Message,
+    same_target: ColumnElement[bool],
+    body: str,
+    asked: str,
 ) -> Message:
     """A retried send returns the first message; the same key for another message is refused."""
+    check_same_input(earlier.idempotency_fingerprint, asked)
+    # Messages from before fingerprints were kept: compare what they still tell.
     matches = earlier.body == body and await session.scalar(
         select(Message.id).where(Message.id == earlier.id, same_target)
     )
     if not matches:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            "This idempotency key was already used for another message.",
-            ["input", "idempotencyKey"],
-        )
+        raise reused()
     return earlier
 
 

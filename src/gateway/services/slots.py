@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 
 from gateway.auth.viewer import Viewer
-from gateway.domain import RequestStatus, care_days
+from gateway.domain import RequestStatus, care_days, within_hours
 from gateway.errors import DomainError, ErrorCode
 from gateway.models import (
     CareRequest,
@@ -32,6 +32,7 @@ from gateway.services.care_common import (
     closed_days,
     closing_days,
     in_force,
+    opening_hours_of_groups,
     placements_of,
     visible_children,
 )
@@ -115,8 +116,9 @@ async def available_slots(
 ) -> list[SlotOffer] | None:
     """The slots of the child's group(s) on `day` with room left; None for a child not yours.
 
-    Empty when nothing can be asked for: a past or closed day, no placement running then, or
-    the child already comes that day.
+    Empty when nothing can be asked for: a past or closed day (a holiday, a closing day, a
+    weekday the location does not open), no placement running then, or the child already
+    comes that day. Slots reaching outside the location's opening hours are left out.
     """
     today = viewer.today(now)
     child = (await visible_children(db, viewer, today, [child_id])).get(child_id)
@@ -128,7 +130,8 @@ async def available_slots(
     if closed(day) is not None:
         return []
     placements = (await placements_of(db, [child_id]))[child_id]
-    group_ids = {p.group_id for p in placements.on(day)}
+    opening = await opening_hours_of_groups(db, {p.group_id for p in placements.on(day)})
+    group_ids = {g for g, hours in opening.items() if day.weekday() in hours}
     if not group_ids or care_days(placements.terms, day, day, closed):
         return []
     if await booked_days(db, [child_id], [day], now):
@@ -142,6 +145,8 @@ async def available_slots(
     taken = await occupancy(db, group_ids, [day])
     offers = []
     for slot in slots:
+        if not within_hours(day, slot.start_time, slot.end_time, opening[slot.group_id]):
+            continue
         group = groups[slot.group_id]
         free = group.capacity - taken.get((group.id, day), 0)
         if free > 0:

@@ -11,8 +11,9 @@ from resolvers.errors import UserError
 from resolvers.types.care import CareRequest
 
 IDEMPOTENCY = (
-    "Client-chosen key (at most 100 characters): sending the same key again returns what the "
-    "first submission created instead of creating it twice."
+    "Client-chosen key (at most 100 characters): sending the same input with the same key "
+    "again returns what the first submission created instead of creating it twice; the same "
+    "key with other input is refused (IDEMPOTENCY_KEY_REUSED) and changes nothing."
 )
 
 
@@ -57,7 +58,11 @@ class ExtraDayPayment(Enum):
 @strawberry.input(description="Ask for care on one or more extra days.")
 class RequestExtraDaysInput:
     days: list[ExtraDayInput] = strawberry.field(description="The days (at most 31).")
-    payment: ExtraDayPayment = strawberry.field(description="How all of the days are paid.")
+    payment: ExtraDayPayment = strawberry.field(
+        description="How all of the days are paid. SWAP_HOURS pays whole days only, unless the "
+        "organisation allows mixed payment: then swap hours first (the credit that expires "
+        "first) and the rest of each day on invoice."
+    )
     expires_at: dt.datetime | None = strawberry.field(
         default=None, description="Lapse if staff have not decided by then."
     )

@@ -44,8 +44,9 @@ class SendMessageInput:
     idempotency_key: str | None = strawberry.field(
         default=None,
         description=(
-            "Chosen by the client per message (e.g. a UUID); sending again with the same key "
-            "returns the first message instead of a second one."
+            "Chosen by the client per message (e.g. a UUID); sending the same input again with "
+            "the same key returns the first message instead of a second one; the same key "
+            "with other input is refused (IDEMPOTENCY_KEY_REUSED) and changes nothing."
         ),
     )
 

@@ -8,11 +8,12 @@ from enum import Enum
 import strawberry
 
 from gateway import models
-from gateway.domain import effective_status, hours_between
+from gateway.domain import BalanceSplit, effective_status, hours_between, split_balance
 from gateway.ids import to_global_id
 from gateway.services.agenda import AgendaEntry
 from gateway.services.care_common import to_minutes
 from gateway.services.slots import SlotOffer
+from loaders.care import CreditView
 from resolvers.context import Info
 from resolvers.types.children import Child
 from resolvers.types.node import Node
@@ -59,6 +60,30 @@ class AgendaDayState(Enum):
     )
     PENDING = strawberry.enum_value(
         "pending", description="Asked for (extra or flex day); waiting for a staff decision."
+    )
+
+
+@strawberry.enum(description="Why a location is closed on a day, so a calendar can grey it out.")
+class DayClosure(Enum):
+    NOT_OPEN_ON_WEEKDAY = strawberry.enum_value(
+        "weekday",
+        description="The location does not open on this day of the week (by default: "
+        "Saturdays and Sundays); see `Location.openingHours`.",
+    )
+    NATIONAL_HOLIDAY = strawberry.enum_value(
+        "national_holiday", description="A national holiday on which locations close."
+    )
+    ORGANISATION_CLOSING_DAY = strawberry.enum_value(
+        "organisation_closing_day", description="A closing day of the organisation's own."
+    )
+
+
+@strawberry.type(description="A day on which the child's location is closed.")
+class ClosedDay:
+    date: dt.date = strawberry.field(description="The day.")
+    closure: DayClosure = strawberry.field(description="Why it is closed.")
+    name: str = strawberry.field(
+        description="The holiday or closing day (e.g. 'Koningsdag'), or the weekday ('zondag')."
     )
 
 
@@ -189,6 +214,9 @@ class AgendaDay:
     closed_reason: str | None = strawberry.field(
         description="CLOSED: the holiday or closing day, e.g. 'Koningsdag'."
     )
+    closure: DayClosure | None = strawberry.field(
+        description="CLOSED: whether a national holiday or the organisation's own closing day."
+    )
 
     @classmethod
     def from_entry(cls, e: AgendaEntry) -> AgendaDay:
@@ -201,6 +229,7 @@ class AgendaDay:
             end_time=e.end,
             absence_reason=e.absence_reason,
             closed_reason=e.closed_name,
+            closure=DayClosure(e.closure.value) if e.closure is not None else None,
         )
 
     @strawberry.field(description="Hours of care (CARE, PENDING) or cancelled (ABSENT).")
@@ -233,6 +262,11 @@ class Agenda:
     end: dt.date = strawberry.field(name="to", description="Last day of the range.")
     days: list[AgendaDay] = strawberry.field(
         description="Days with care or a reason why not, by date and time; others are left out."
+    )
+    closed_days: list[ClosedDay] = strawberry.field(
+        description="Every day of the range on which the location is closed, with why: "
+        "weekdays it does not open, national holidays, the organisation's closing days. "
+        "Nothing can be requested on them."
     )
 
 
@@ -268,29 +302,62 @@ class AvailableSlot:
 
 @strawberry.type(description="Swap hours credited for one absent day.")
 class SwapCredit:
-    model: strawberry.Private[models.SwapCredit]
-    earned_on: dt.date = strawberry.field(description="The absent day; usable from then on.")
+    view: strawberry.Private[CreditView]
+    earned_on: dt.date = strawberry.field(description="The absent day that earned the hours.")
+    usable_from: dt.date = strawberry.field(
+        description="First day the hours can pay for care: the absent day, or earlier where "
+        "the organisation allows swapping with a day before the absence."
+    )
     valid_until: dt.date = strawberry.field(description="Last day the hours can be used.")
+
+    @classmethod
+    def from_view(cls, view: CreditView) -> SwapCredit:
+        credit = view.credit
+        return cls(
+            view=view,
+            earned_on=credit.earned_on,
+            usable_from=credit.first_usable_day,
+            valid_until=credit.valid_until,
+        )
 
     @strawberry.field(description="Hours credited.")
     def hours(self) -> float:
-        return hours(self.model.minutes)
+        return hours(self.view.row.minutes)
 
     @strawberry.field(description="Hours not yet held or spent.")
     def remaining(self) -> float:
-        return hours(self.model.remaining_minutes)
+        return float(self.view.credit.remaining)
 
 
-@strawberry.type(description="A child's swap hours (ruil- en inhaaluren).")
+@strawberry.type(
+    description="A child's swap hours (ruil- en inhaaluren). Hours are decimals (10.5 is ten "
+    "and a half hours). A request past its expiry moment holds nothing from that moment on."
+)
 class SwapHours:
     child_id: strawberry.Private[int]
 
+    async def _split(self, info: Info) -> BalanceSplit:
+        views = await info.context.loaders.swap_credits_by_child.load(self.child_id)
+        return split_balance([v.credit for v in views], info.context.today)
+
     @strawberry.field(
-        description="Hours left on credits that have not expired (some usable from a later day)."
+        description="Hours left on credits that have not expired: `usableToday` plus "
+        "`notYetValid`. Held hours are not in it."
     )
     async def balance(self, info: Info) -> float:
-        rows = await info.context.loaders.swap_credits_by_child.load(self.child_id)
-        return hours(sum(c.remaining_minutes for c in rows))
+        views = await info.context.loaders.swap_credits_by_child.load(self.child_id)
+        return float(sum(v.credit.remaining for v in views))
+
+    @strawberry.field(description="Hours that can pay for care today.")
+    async def usable_today(self, info: Info) -> float:
+        return float((await self._split(info)).usable)
+
+    @strawberry.field(
+        description="Hours credited for an absence still to come: usable only from its "
+        "`usableFrom` day, for care on or after it."
+    )
+    async def not_yet_valid(self, info: Info) -> float:
+        return float((await self._split(info)).not_yet_valid)
 
     @strawberry.field(description="Hours held for pending requests; spent if approved.")
     async def held(self, info: Info) -> float:
@@ -298,5 +365,5 @@ class SwapHours:
 
     @strawberry.field(description="Credits with hours left, the first to expire first.")
     async def credits(self, info: Info) -> list[SwapCredit]:
-        rows = await info.context.loaders.swap_credits_by_child.load(self.child_id)
-        return [SwapCredit(model=c, earned_on=c.earned_on, valid_until=c.valid_until) for c in rows]
+        views = await info.context.loaders.swap_credits_by_child.load(self.child_id)
+        return [SwapCredit.from_view(v) for v in views]

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from gateway import models
+from gateway import domain, models
 from gateway.ids import to_global_id
 from gateway.placements import current_placement, placement_status
+from gateway.services.flex_days import PotUse, pot_of
 from resolvers.context import Info
 from resolvers.relations import then
 from resolvers.types.node import After, First, Node
-from resolvers.types.organisation import Group, Location
+from resolvers.types.organisation import Group, Location, Weekday
 from resolvers.types.people import Guardian
 
 if TYPE_CHECKING:
@@ -37,17 +38,6 @@ class PlacementStatus(Enum):
     ENDED = strawberry.enum_value("ended", description="Its end date has passed.")
 
 
-@strawberry.enum(description="Day of the week.")
-class Weekday(Enum):
-    MONDAY = strawberry.enum_value(0, description="Monday (maandag).")
-    TUESDAY = strawberry.enum_value(1, description="Tuesday (dinsdag).")
-    WEDNESDAY = strawberry.enum_value(2, description="Wednesday (woensdag).")
-    THURSDAY = strawberry.enum_value(3, description="Thursday (donderdag).")
-    FRIDAY = strawberry.enum_value(4, description="Friday (vrijdag).")
-    SATURDAY = strawberry.enum_value(5, description="Saturday (zaterdag).")
-    SUNDAY = strawberry.enum_value(6, description="Sunday (zondag).")
-
-
 @strawberry.enum(description="What a consent is about.")
 class ConsentKind(Enum):
     PHOTOS = strawberry.enum_value("photos", description="Taking and sharing photos of the child.")
@@ -60,6 +50,33 @@ class ScheduleDay:
     weekday: Weekday = strawberry.field(description="Day of the week.")
     start_time: time = strawberry.field(description="Care starts, in the organisation's zone.")
     end_time: time = strawberry.field(description="Care ends, in the organisation's zone.")
+
+
+@strawberry.type(
+    description="A flex contract's pot of hours for one calendar year; hours are decimals."
+)
+class FlexPot:
+    pot: strawberry.Private[domain.FlexPot]
+
+    @strawberry.field(description="The calendar year.")
+    def year(self) -> int:
+        return self.pot.year
+
+    @strawberry.field(description="Hours in the pot for the year.")
+    def total(self) -> float:
+        return float(self.pot.total)
+
+    @strawberry.field(description="Hours of approved flex days: owed from approval on.")
+    def approved(self) -> float:
+        return float(self.pot.approved)
+
+    @strawberry.field(description="Hours reserved by requests waiting for a decision.")
+    def pending(self) -> float:
+        return float(self.pot.pending)
+
+    @strawberry.field(description="Hours that can still be requested.")
+    def left(self) -> float:
+        return float(self.pot.left)
 
 
 @strawberry.type(description="A contract: the child in a group on a weekly schedule.")
@@ -87,6 +104,24 @@ class Placement(Node):
     def flex_hours_pot(self) -> float | None:
         minutes = self.model.flex_pot_minutes
         return None if minutes is None else minutes / 60
+
+    @strawberry.field(
+        description="A flex placement's pot for a calendar year: total, approved (owed), "
+        "reserved by pending requests, and left to request; null for other care."
+    )
+    async def flex_pot(
+        self,
+        info: Info,
+        year: Annotated[
+            int | None,
+            strawberry.argument(description="Calendar year of the pot; default: this year."),
+        ] = None,
+    ) -> FlexPot | None:
+        if self.model.care_type is not models.CareType.FLEX:
+            return None
+        on = info.context.today.year if year is None else year
+        uses = await info.context.loaders.flex_use_by_placement.load(self.model.id)
+        return FlexPot(pot=pot_of(self.model, on, uses.get(on, PotUse())))
 
     @strawberry.field(description="The group the child is placed in.", graphql_type=Group | None)
     def group(self, info: Info) -> Awaitable[Group | None]:

@@ -44,7 +44,8 @@ class PageInfo:
     )
     start_cursor: str | None = strawberry.field(description="Cursor of the first item, if any.")
     end_cursor: str | None = strawberry.field(
-        description="Cursor of the last item; pass it as `after` for the next page."
+        description="Pass it as `after` for the next page: the last item's cursor; on an empty "
+        "page (e.g. `first: 0`) the `after` cursor given, null at the start of the list."
     )
 
 
@@ -70,7 +71,7 @@ class Connection(Generic[NodeT]):
                 has_next_page=page.has_next_page,
                 has_previous_page=page.has_previous_page,
                 start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
+                end_cursor=page.end_cursor,
             ),
             total_count=page.total_count,
         )

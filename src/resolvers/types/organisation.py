@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import time
+from enum import Enum
 
 import strawberry
 
@@ -12,6 +13,17 @@ from gateway.ids import to_global_id
 from resolvers.context import Info
 from resolvers.relations import then
 from resolvers.types.node import Node
+
+
+@strawberry.enum(description="Day of the week.")
+class Weekday(Enum):
+    MONDAY = strawberry.enum_value(0, description="Monday (maandag).")
+    TUESDAY = strawberry.enum_value(1, description="Tuesday (dinsdag).")
+    WEDNESDAY = strawberry.enum_value(2, description="Wednesday (woensdag).")
+    THURSDAY = strawberry.enum_value(3, description="Thursday (donderdag).")
+    FRIDAY = strawberry.enum_value(4, description="Friday (vrijdag).")
+    SATURDAY = strawberry.enum_value(5, description="Saturday (zaterdag).")
+    SUNDAY = strawberry.enum_value(6, description="Sunday (zondag).")
 
 
 @strawberry.type(description="The childcare provider this account belongs to.")
@@ -30,6 +42,13 @@ class Organisation(Node):
             domain=m.domain,
             time_zone=m.time_zone,
         )
+
+
+@strawberry.type(description="A weekday on which a location opens, with its hours.")
+class OpeningDay:
+    weekday: Weekday = strawberry.field(description="Day of the week.")
+    opens_at: time = strawberry.field(description="Opens, in the organisation's time zone.")
+    closes_at: time = strawberry.field(description="Closes, in the organisation's time zone.")
 
 
 @strawberry.type(description="A daycare site, with its contact details.")
@@ -54,6 +73,17 @@ class Location(Node):
             phone=m.phone,
             email=m.email,
         )
+
+    @strawberry.field(
+        description="The weekdays the location opens, Monday first, with their hours; no care "
+        "is offered, requested or booked outside them (nor on holidays and closing days)."
+    )
+    async def opening_hours(self, info: Info) -> list[OpeningDay]:
+        week = await info.context.loaders.opening_hours_by_location.load(self.model.id)
+        return [
+            OpeningDay(weekday=Weekday(weekday), opens_at=opens, closes_at=closes)
+            for weekday, (opens, closes) in sorted(week.items())
+        ]
 
     @strawberry.field(description="The groups at this location.")
     async def groups(self, info: Info) -> list[Group]:

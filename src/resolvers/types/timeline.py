@@ -51,6 +51,7 @@ async def timeline_of(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
             total_count=page.total_count,
+            end_cursor=page.end_cursor,
         )
     )
     return TimelineConnection(
