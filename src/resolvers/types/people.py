@@ -42,7 +42,10 @@ class Guardian(Node):
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @strawberry.field(description="E-mail address; shown to the guardian themself and to staff.")
+    @strawberry.field(
+        description="E-mail address; shown to the guardian themself and to the staff of "
+        "their children's groups."
+    )
     async def email(self, info: Info) -> str | None:
         account = await info.context.loaders.accounts_by_guardian.load(self.model.id)
         return account.email if account else None
@@ -62,7 +65,9 @@ class Guardian(Node):
         return [Child.from_model(c) for c in rows]
 
 
-@strawberry.type(description="The logged-in account.")
+@strawberry.type(
+    description="A login: your own (`me`); staff also see those of their children's guardians."
+)
 class Account(Node):
     model: strawberry.Private[models.Account]
     email: str = strawberry.field(description="E-mail address used to log in.")
