@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.auth.passwords import MAX_LENGTH, verify_password
+from gateway.auth.passwords import MAX_LENGTH, verify_password_async
 from gateway.auth.tokens import ACCESS_PREFIX, new_token, token_hash
 from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
@@ -98,7 +98,9 @@ async def login(
         .join(Organisation, Organisation.id == Account.organisation_id)
         .where(Organisation.domain == domain, Account.email == email)
     )
-    if not verify_password(account.password_hash if account else None, password):
+    # End the read before the slow check, so that a queue of logins holds no connections.
+    await session.commit()
+    if not await verify_password_async(account.password_hash if account else None, password):
         for key in keys:
             await throttle.record_failure(session, key, now, policy)
         await session.commit()
