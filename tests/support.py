@@ -110,7 +110,7 @@ async def run_server(
         port=port,
         log_level="warning",
         lifespan="on",
-        **{**server_options(), **options},
+        **{**server_options(app.state.settings), **options},
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

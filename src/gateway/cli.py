@@ -116,7 +116,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         log_level=settings.log_level.lower(),
-        **server_options(),
+        **server_options(settings),
     )
     return 0
 
