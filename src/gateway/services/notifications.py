@@ -8,9 +8,9 @@ everyone it concerns as soon as a feature records it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth import event_access
@@ -19,6 +19,7 @@ from gateway.errors import DomainError, ErrorCode
 from gateway.ids import pk_of
 from gateway.models import (
     Event,
+    Message,
     NotificationCategory,
     NotificationChannel,
     NotificationMarker,
@@ -126,6 +127,29 @@ async def update_notification_settings(
     return await settings_of(session, viewer.account_id)
 
 
+def in_feed(
+    viewer: Viewer | None, today: date, kinds: Sequence[str] = tuple(CATEGORY_OF_KIND)
+) -> ColumnElement[bool]:
+    """Condition on `Event`: a notification of the viewer's feed (of those kinds).
+
+    The one rule for the feed, `node(id:)` and `markNotificationsRead`, so that what one of
+    them reports missing, the others do not accept: events the viewer may see, of a
+    notification kind, except those about the viewer's own messages.
+    """
+    if viewer is None:
+        return false()
+    own_message = exists(
+        select(Message.id).where(
+            Message.event_id == Event.id, Message.author_account_id == viewer.account_id
+        )
+    )
+    return and_(
+        event_access.event_visible_clause(viewer, today),
+        Event.kind.in_(list(kinds)),
+        ~own_message,
+    )
+
+
 async def mark_notifications_read(
     session: AsyncSession, viewer: Viewer, now: datetime, *, up_to: str | None
 ) -> int:
@@ -133,12 +157,9 @@ async def mark_notifications_read(
 
     Returns the event id the marker stands at now.
     """
-    visible = event_access.event_visible_clause(viewer, viewer.today(now))
-    newest = select(func.max(Event.id)).where(visible)
+    newest = select(func.max(Event.id)).where(in_feed(viewer, viewer.today(now)))
     if up_to is not None:
-        newest = newest.where(
-            Event.id == pk_of(up_to, "Notification"), Event.kind.in_(list(CATEGORY_OF_KIND))
-        )
+        newest = newest.where(Event.id == pk_of(up_to, "Notification"))
     event_id = await session.scalar(newest)
     if event_id is None:
         if up_to is not None:
