@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import KnownLoginAddress, LoginThrottle
 from gateway.services.upsert import take_new, upsert
+from gateway.settings import Settings
 
 ACCOUNT_FACTOR = 4
 ADDRESS_FACTOR = 4
@@ -47,6 +48,10 @@ KNOWN_FOR = timedelta(days=365)
 class ThrottlePolicy:
     free: int
     max_delay: timedelta
+
+    @classmethod
+    def of(cls, settings: Settings) -> ThrottlePolicy:
+        return cls(free=settings.login_free_attempts, max_delay=settings.login_max_delay)
 
     @property
     def forget_after(self) -> timedelta:
