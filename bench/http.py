@@ -108,7 +108,11 @@ def serve(kind: str, port: int) -> None:
 
         app = counting
     uvicorn.run(
-        app, host="127.0.0.1", port=port, log_level=settings.log_level.lower(), **server_options()
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level=settings.log_level.lower(),
+        **server_options(settings),
     )
 
 

@@ -126,7 +126,7 @@ async def run_server(
         port=free_port(),
         log_level="warning",
         lifespan="on",
-        **{**server_options(), **options},
+        **{**server_options(app.state.settings), **options},
     )
     async with _serving(config) as url:
         counter = StatementCounter()

@@ -54,15 +54,26 @@ class WebSocketAt:
             await self.app(scope, receive, send)
 
 
-def server_options() -> dict[str, Any]:
+def server_options(settings: Settings) -> dict[str, Any]:
     """uvicorn options for serving the gateway (the CLI and the tests use the same).
 
     The sans-I/O WebSocket protocol keeps no task per connection, and permessage-deflate is off:
     its per-connection compression state about doubles the memory of an idle connection, for
     frames of a few hundred bytes that hardly compress. uvicorn's access log is off: the
     gateway writes one line per request itself (`gateway.http`, with request id and operation).
+
+    The client address (login throttling counts per address) is taken from X-Forwarded-For
+    only when the peer is one of `TRUSTED_PROXIES`, and then the nearest untrusted entry: a
+    client cannot choose its own address by sending the header. Given explicitly, so that
+    uvicorn's FORWARDED_ALLOW_IPS cannot widen it unnoticed.
     """
-    return {"ws": "websockets-sansio", "ws_per_message_deflate": False, "access_log": False}
+    return {
+        "ws": "websockets-sansio",
+        "ws_per_message_deflate": False,
+        "access_log": False,
+        "proxy_headers": True,
+        "forwarded_allow_ips": list(settings.trusted_proxies),
+    }
 
 
 def create_app(
@@ -147,4 +158,5 @@ def create_app(
         middleware=[Middleware(WebSocketAt, path="/graphql", endpoint=websocket)],
         lifespan=lifespan,
     )
+    app.state.settings = settings  # for `server_options`, before the lifespan has run
     return app

@@ -130,7 +130,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         log_level=settings.log_level.lower(),
-        **server_options(),
+        **server_options(settings),
     )
     return 0
 
@@ -192,6 +192,23 @@ def cmd_prune_events(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _prune_logins(settings: Settings) -> int:
+    from gateway.clock import system_clock
+    from gateway.services.throttle import ThrottlePolicy, prune
+
+    engine, sessionmaker = _session_scope(settings)
+    try:
+        async with sessionmaker() as session:
+            return await prune(session, system_clock(), ThrottlePolicy.of(settings))
+    finally:
+        await engine.dispose()
+
+
+def cmd_prune_logins(_args: argparse.Namespace, settings: Settings) -> int:
+    print(f"pruned {asyncio.run(_prune_logins(settings))} login throttle rows")
+    return 0
+
+
 def cmd_expire_requests(_args: argparse.Namespace, settings: Settings) -> int:
     print(f"expired {_read(settings, _expire_requests)} requests")
     return 0
@@ -249,6 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "prune-events", help="delete events older than EVENT_RETENTION (the server does hourly)"
     ).set_defaults(run=cmd_prune_events)
+    sub.add_parser(
+        "prune-logins",
+        help="delete forgotten login throttle counters and stale known addresses "
+        "(the server does hourly)",
+    ).set_defaults(run=cmd_prune_logins)
     outbox = sub.add_parser("outbox", help="show mails written to the outbox folder")
     outbox.add_argument("--last", type=int, default=10, help="how many of the newest to show")
     outbox.set_defaults(run=cmd_outbox)

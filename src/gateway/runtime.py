@@ -64,6 +64,4 @@ class Runtime:
 
     @property
     def throttle(self) -> ThrottlePolicy:
-        return ThrottlePolicy(
-            free=self.settings.login_free_attempts, max_delay=self.settings.login_max_delay
-        )
+        return ThrottlePolicy.of(self.settings)

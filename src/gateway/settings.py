@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
 DEV_SECRET = "dev-only-secret-change-me"
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
     login_free_attempts: int = Field(default=5, ge=1)
     login_max_delay: timedelta = timedelta(minutes=15)
+    # Peers whose X-Forwarded-For names the client (addresses or networks, comma-separated);
+    # the default suits a reverse proxy on the same host. Empty: believe no such header.
+    trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
     graphiql: bool | None = None
     log_level: str = "INFO"
 
@@ -74,6 +78,23 @@ class Settings(BaseSettings):
         """Durations as ISO 8601 ('PT15M') or, as people also write them, plain seconds."""
         if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
             return float(value)
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _address_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses_or_networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
         return value
 
     @field_validator("database_url")

@@ -1,8 +1,8 @@
 """Loaders for the viewer's notification feed, settings and seen-marker.
 
-The feed is the `events` table filtered by `event_access.event_visible_clause` (the rule live
-subscriptions use too), by the viewer's in-app settings, and without what the viewer wrote or
-uploaded.
+The feed is the `events` table filtered by `services.notifications.in_feed` (the events the
+viewer may see, of notification kinds, without what the viewer wrote or uploaded) and by the
+viewer's in-app settings.
 """
 
 from __future__ import annotations
@@ -10,20 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, case, func, select
 
-from gateway.auth import event_access
-from gateway.models import (
-    DiaryEntry,
-    Event,
-    GroupPost,
-    Message,
-    NotificationMarker,
-    NotificationSetting,
-    Photo,
-)
+from gateway.models import Event, NotificationMarker, NotificationSetting
 from gateway.pagination import Page, PageRequest, make_page
-from gateway.services.notifications import CATEGORY_OF_KIND, Settings, effective_settings
+from gateway.services.notifications import (
+    CATEGORY_OF_KIND,
+    Settings,
+    effective_settings,
+    in_feed,
+)
 from loaders.base import Reader, one_per_key
 from loaders.messages import int_cursor
 
@@ -35,23 +31,7 @@ class Feed:
 
 
 def _feed(reader: Reader, kinds: Sequence[str]) -> ColumnElement[bool]:
-    viewer = reader.viewer
-    if viewer is None:
-        return false()
-    own = [
-        exists(select(column).where(column == Event.id, author == viewer.account_id))
-        for column, author in (
-            (Message.event_id, Message.author_account_id),
-            (DiaryEntry.event_id, DiaryEntry.author_account_id),
-            (GroupPost.event_id, GroupPost.author_account_id),
-            (Photo.event_id, Photo.uploader_account_id),
-        )
-    ]
-    return and_(
-        event_access.event_visible_clause(viewer, reader.today),
-        Event.kind.in_(list(kinds)),
-        ~or_(*own),
-    )
+    return in_feed(reader.viewer, reader.today, kinds)
 
 
 async def notifications_by_id(reader: Reader, keys: Sequence[int]) -> list[Event | None]:

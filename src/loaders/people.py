@@ -23,7 +23,8 @@ async def guardians_by_id(reader: Reader, keys: Sequence[int]) -> list[Guardian 
 async def accounts_by_guardian(reader: Reader, keys: Sequence[int]) -> list[Account | None]:
     rows = await reader.all(
         select(Account).where(
-            Account.guardian_id.in_(keys), access.account_contact_visible(reader.viewer)
+            Account.guardian_id.in_(keys),
+            access.account_contact_visible(reader.viewer, reader.today),
         )
     )
     return one_per_key(rows, lambda a: a.guardian_id or 0, keys)
@@ -31,7 +32,9 @@ async def accounts_by_guardian(reader: Reader, keys: Sequence[int]) -> list[Acco
 
 async def accounts_by_id(reader: Reader, keys: Sequence[int]) -> list[Account | None]:
     rows = await reader.all(
-        select(Account).where(Account.id.in_(keys), access.account_contact_visible(reader.viewer))
+        select(Account).where(
+            Account.id.in_(keys), access.account_contact_visible(reader.viewer, reader.today)
+        )
     )
     return one_per_key(rows, lambda a: a.id, keys)
 

@@ -41,6 +41,9 @@ _REGISTRY: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
     "Photo": (lambda loaders: loaders.photos_by_id, Photo.from_model),
 }
 
+# The type names `node` can fetch; tests/api/test_node_privacy.py walks every one of them.
+NODE_TYPES = frozenset(_REGISTRY)
+
 
 async def resolve_node(info: Info, global_id: str) -> Node | None:
     """The object, or None when the ID is malformed, unknown or not yours: all look the same."""

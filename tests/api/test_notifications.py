@@ -245,6 +245,32 @@ async def test_a_foreign_notification_cannot_be_marked_or_fetched(
     assert node == {"node": None}
 
 
+async def test_the_notification_of_ones_own_message_cannot_be_marked_or_fetched(
+    gql: GraphQLClient, world: World, db: Database
+) -> None:
+    thread = await start(gql, world, "anna", "bo", "one")
+    await send(gql, world, "bram", "two", threadId=thread)
+    feed = await gql.data(FEED, token=world.token("sita"))
+    own, other = [e["node"]["id"] for e in reversed(feed["notifications"]["edges"])]
+
+    marked = await gql.data(MARK, {"input": {"upTo": own}}, token=world.token("anna"))
+    node = await gql.data(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": own}, token=world.token("anna")
+    )
+    anna = await gql.data(FEED, token=world.token("anna"))
+
+    assert marked["markNotificationsRead"] == {
+        "unreadCount": None,
+        "errors": [
+            {"code": "NOT_FOUND", "message": "No such notification.", "field": ["input", "upTo"]}
+        ],
+    }
+    assert node == {"node": None}
+    assert await db.count("notification_markers") == 0
+    assert [e["node"]["id"] for e in anna["notifications"]["edges"]] == [other]
+    assert anna["notifications"]["unreadCount"] == 1
+
+
 async def test_the_feed_pages_by_cursor(gql: GraphQLClient, world: World) -> None:
     thread = await start(gql, world, "anna", "bo", "one")
     await send(gql, world, "anna", "two", threadId=thread)

@@ -16,6 +16,9 @@ query. A row outside the viewer's scope is indistinguishable from a row that doe
 - A diary export is seen by the guardian who asked for it, while they see the child.
 - Consents bind writing (`services.diary`, `services.photos`), not reading: a change applies
   from then on, and what was shared before stays in the guardians' timeline.
+- Contact details (accounts): your own; staff also those of the guardians of their children.
+- Organisation-wide records (the organisation, locations, groups, the team) are seen by
+  everyone of the organisation: SPEC shows parents the team and contact details of the location.
 - Nothing crosses organisations; an anonymous caller sees nothing.
 
 Two forms of the same rules. The functions below build a condition for one viewer, for
@@ -108,13 +111,30 @@ def guardian_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
     return or_(own, Guardian.id.in_(of_visible_children))
 
 
-def account_contact_visible(viewer: Viewer | None) -> ColumnElement[bool]:
-    """Condition on `Account`: e-mail addresses are shown to their owner and to staff."""
+def account_contact_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
+    """Condition on `Account` (an e-mail address and a role): whose contact details you see.
+
+    Everyone sees their own. Staff also see the accounts of the guardians of the children they
+    may see (`visible_child_ids`), because they have to reach them; not their colleagues' and
+    not the parents of other groups. Guardians see only their own: the other guardian of their
+    child needs no address from us to be reached (threads reach both), and separated parents
+    may have good reason not to learn each other's. A rule to widen this belongs here.
+    """
     if viewer is None:
         return false()
-    if viewer.is_staff:
-        return Account.organisation_id == viewer.organisation_id
-    return Account.id == viewer.account_id
+    own = Account.id == viewer.account_id
+    if not viewer.is_staff:
+        return own
+    guardians_of_visible_children = select(Guardianship.guardian_id).where(
+        child_visible(Guardianship.child_id, viewer, today)
+    )
+    return or_(
+        own,
+        and_(
+            Account.organisation_id == viewer.organisation_id,
+            Account.guardian_id.in_(guardians_of_visible_children),
+        ),
+    )
 
 
 def in_organisation(

@@ -15,6 +15,7 @@ from gateway.services.activation import send_due_activations
 from gateway.services.event_retention import prune_events
 from gateway.services.expiry import expire_due_requests
 from gateway.services.media_retention import purge_after_access_window
+from gateway.services.throttle import prune as prune_logins
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,16 @@ def start_periodic_tasks(runtime: Runtime) -> list[asyncio.Task[None]]:
         async with runtime.sessionmaker() as session:
             return await purge_after_access_window(session, runtime.storage, now, now.date())
 
+    async def login_pruning() -> int:
+        # Counters of made-up e-mail addresses and domains too: anyone can create them.
+        async with runtime.sessionmaker() as session:
+            return await prune_logins(session, runtime.clock(), runtime.throttle)
+
     sweeps = [
         (ACTIVATION_INTERVAL, "activation mails sent", activations),
         (EXPIRY_INTERVAL, "requests expired", expiry),
         (PRUNE_INTERVAL, "events pruned past the retention period", pruning),
         (MEDIA_RETENTION_INTERVAL, "media removed past the access window", media_retention),
+        (PRUNE_INTERVAL, "login throttle and known-address rows pruned", login_pruning),
     ]
     return [asyncio.create_task(_every(interval, what, run)) for interval, what, run in sweeps]

@@ -1,6 +1,13 @@
 """All models, imported here so the metadata is complete for Alembic and tests."""
 
-from gateway.models.account import AccessToken, Account, ActivationToken, LoginThrottle, Role
+from gateway.models.account import (
+    AccessToken,
+    Account,
+    ActivationToken,
+    KnownLoginAddress,
+    LoginThrottle,
+    Role,
+)
 from gateway.models.care import (
     CareRequest,
     CareRequestDay,
@@ -56,6 +63,7 @@ __all__ = [
     "InvoiceLine",
     "Job",
     "JobState",
+    "KnownLoginAddress",
     "Location",
     "LocationOpeningHours",
     "LoginThrottle",

@@ -66,7 +66,7 @@ class ActivationToken(Base):
 
 
 class LoginThrottle(Base):
-    """Failed login attempts per key (an account's e-mail at a domain, or a client address)."""
+    """Failed login attempts per key (see `services.throttle`: account, address, or both)."""
 
     __tablename__ = "login_throttles"
 
@@ -74,3 +74,15 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime)
     blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+class KnownLoginAddress(Base):
+    """A client address an account has logged in from: exempt from the wider throttles."""
+
+    __tablename__ = "known_login_addresses"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_login_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.auth.passwords import MAX_LENGTH, verify_password
+from gateway.auth.passwords import MAX_LENGTH, verify_password_async
 from gateway.auth.tokens import ACCESS_PREFIX, new_token, token_hash
 from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
@@ -84,13 +84,23 @@ async def login(
     token_ttl: timedelta,
     policy: throttle.ThrottlePolicy,
 ) -> LoginSession:
-    """Check the three fields; unknown e-mail and wrong password answer exactly alike."""
+    """Check the three fields; unknown e-mail and wrong password answer exactly alike.
+
+    Failures are counted per account, address and both (`throttle`); which of them may hold
+    this attempt back depends on whether the account has logged in from this address before.
+    """
     _require(domain, MAX_DOMAIN_LENGTH, "domain", "portal address")
     _require(email, MAX_EMAIL_LENGTH, "email", "e-mail address")
     _require(password, MAX_LENGTH, "password", "password")
     domain, email = normalise_domain(domain), normalise_email(email)
-    keys = [throttle.account_key(domain, email), throttle.address_key(client_address)]
-    wait = await throttle.blocked_for(session, keys, now)
+    attempt = throttle.Attempt.of(domain, email, client_address)
+    account = await session.scalar(
+        select(Account)
+        .join(Organisation, Organisation.id == Account.organisation_id)
+        .where(Organisation.domain == domain, Account.email == email)
+    )
+    known = await throttle.is_known(session, account.id if account else None, attempt.address)
+    wait = await throttle.blocked_for(session, attempt.keys(known), now)
     if wait is not None:
         seconds = max(1, int(wait.total_seconds() + 0.999))
         unit = "second" if seconds == 1 else "seconds"
@@ -99,14 +109,10 @@ async def login(
             f"Too many failed attempts. Try again in {seconds} {unit}.",
             ["input", "password"],
         )
-    account = await session.scalar(
-        select(Account)
-        .join(Organisation, Organisation.id == Account.organisation_id)
-        .where(Organisation.domain == domain, Account.email == email)
-    )
-    if not verify_password(account.password_hash if account else None, password):
-        for key in keys:
-            await throttle.record_failure(session, key, now, policy)
+    # End the read before the slow check, so that a queue of logins holds no connections.
+    await session.commit()
+    if not await verify_password_async(account.password_hash if account else None, password):
+        await throttle.record_failure(session, attempt, now, policy)
         await session.commit()
         raise DomainError(
             ErrorCode.INVALID_CREDENTIALS,
@@ -114,7 +120,7 @@ async def login(
             ["input", "password"],
         )
     assert account is not None
-    await throttle.clear(session, keys[0])
+    await throttle.record_success(session, attempt, account.id, now)
     result = await issue_token(session, account, now, token_ttl)
     await session.commit()
     return result

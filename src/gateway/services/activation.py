@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.auth.passwords import check_password_rules, hash_password
+from gateway.auth.passwords import check_password_rules, hash_password_async
 from gateway.auth.tokens import ACTIVATION_PREFIX, new_token, token_hash
 from gateway.errors import DomainError, ErrorCode
 from gateway.mail import Mail, Mailer
@@ -207,6 +207,10 @@ async def activate_account(
             "This activation link has expired. Ask for a new one.",
             ["input", "token"],
         )
+    # Hash before claiming the token and with the read ended: the slow part holds no
+    # connection and no lock. A link that a racing request claims meanwhile costs one hash.
+    await session.commit()
+    password_hash = await hash_password_async(password)
     account = await session.get(Account, row.account_id)
     assert account is not None
     # The guarded UPDATE makes the token single-use even when two requests race.
@@ -220,7 +224,7 @@ async def activate_account(
         raise DomainError(
             ErrorCode.TOKEN_USED, "This activation link has been used already.", ["input", "token"]
         )
-    account.password_hash = hash_password(password)
+    account.password_hash = password_hash
     account.activated_at = account.activated_at or now
     result = await issue_token(session, account, now, token_ttl)
     await session.commit()

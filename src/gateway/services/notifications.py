@@ -8,9 +8,9 @@ everyone it concerns as soon as a feature records it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth import event_access
@@ -18,11 +18,15 @@ from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
 from gateway.ids import pk_of
 from gateway.models import (
+    DiaryEntry,
     Event,
+    GroupPost,
+    Message,
     NotificationCategory,
     NotificationChannel,
     NotificationMarker,
     NotificationSetting,
+    Photo,
 )
 from gateway.services.upsert import keep_highest, take_new, upsert
 
@@ -128,6 +132,33 @@ async def update_notification_settings(
     return await settings_of(session, viewer.account_id)
 
 
+def in_feed(
+    viewer: Viewer | None, today: date, kinds: Sequence[str] = tuple(CATEGORY_OF_KIND)
+) -> ColumnElement[bool]:
+    """Condition on `Event`: a notification of the viewer's feed (of those kinds).
+
+    The one rule for the feed, `node(id:)` and `markNotificationsRead`, so that what one of
+    them reports missing, the others do not accept: events the viewer may see, of a
+    notification kind, except those about what the viewer wrote or uploaded themself.
+    """
+    if viewer is None:
+        return false()
+    own = [
+        exists(select(column).where(column == Event.id, author == viewer.account_id))
+        for column, author in (
+            (Message.event_id, Message.author_account_id),
+            (DiaryEntry.event_id, DiaryEntry.author_account_id),
+            (GroupPost.event_id, GroupPost.author_account_id),
+            (Photo.event_id, Photo.uploader_account_id),
+        )
+    ]
+    return and_(
+        event_access.event_visible_clause(viewer, today),
+        Event.kind.in_(list(kinds)),
+        ~or_(*own),
+    )
+
+
 async def mark_notifications_read(
     session: AsyncSession, viewer: Viewer, now: datetime, *, up_to: str | None
 ) -> int:
@@ -135,12 +166,9 @@ async def mark_notifications_read(
 
     Returns the event id the marker stands at now.
     """
-    visible = event_access.event_visible_clause(viewer, viewer.today(now))
-    newest = select(func.max(Event.id)).where(visible)
+    newest = select(func.max(Event.id)).where(in_feed(viewer, viewer.today(now)))
     if up_to is not None:
-        newest = newest.where(
-            Event.id == pk_of(up_to, "Notification"), Event.kind.in_(list(CATEGORY_OF_KIND))
-        )
+        newest = newest.where(Event.id == pk_of(up_to, "Notification"))
     event_id = await session.scalar(newest)
     if event_id is None:
         if up_to is not None:

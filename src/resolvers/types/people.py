@@ -45,7 +45,8 @@ class Guardian(Node):
         return f"{self.first_name} {self.last_name}"
 
     @strawberry.field(
-        description="E-mail address; shown to the guardian themself and to staff.",
+        description="E-mail address; shown to the guardian themself and to the staff of "
+        "their children's groups.",
         graphql_type=str | None,
     )
     def email(self, info: Info) -> Awaitable[str | None]:
@@ -69,7 +70,9 @@ class Guardian(Node):
         return [Child.from_model(c) for c in rows]
 
 
-@strawberry.type(description="The logged-in account.")
+@strawberry.type(
+    description="A login: your own (`me`); staff also see those of their children's guardians."
+)
 class Account(Node):
     model: strawberry.Private[models.Account]
     email: str = strawberry.field(description="E-mail address used to log in.")
