@@ -10,6 +10,7 @@ from gateway.clock import Clock
 from gateway.live import EventPublisher, NoLivePublisher
 from gateway.mail import Mailer
 from gateway.services.activation import ActivationSettings
+from gateway.services.password_reset import ResetSettings
 from gateway.services.throttle import ThrottlePolicy
 from gateway.settings import Settings
 
@@ -29,6 +30,12 @@ class Runtime:
             lead=self.settings.activation_lead,
             ttl=self.settings.activation_token_ttl,
             public_base_url=self.settings.public_base_url,
+        )
+
+    @property
+    def password_reset(self) -> ResetSettings:
+        return ResetSettings(
+            ttl=self.settings.password_reset_ttl, public_base_url=self.settings.public_base_url
         )
 
     @property

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     access_token_ttl: timedelta = timedelta(days=30)
     activation_token_ttl: timedelta = timedelta(days=14)
     activation_lead: timedelta = timedelta(weeks=6)
+    password_reset_ttl: timedelta = timedelta(hours=1)
     mail_url: str = f"outbox://{DEFAULT_DATA_DIR / 'outbox'}"
     mail_from: str = "Ouderportaal <noreply@ouderportaal.nl>"
     storage_url: str = f"file://{DEFAULT_DATA_DIR / 'media'}"
@@ -46,6 +47,7 @@ class Settings(BaseSettings):
         "access_token_ttl",
         "activation_token_ttl",
         "activation_lead",
+        "password_reset_ttl",
         "media_url_ttl",
         "live_poll_interval",
         "event_retention",

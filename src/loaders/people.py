@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 
 from gateway.auth import access
-from gateway.models import Account, Guardian, StaffMember
-from loaders.base import Reader, one_per_key
+from gateway.models import AccessToken, Account, Guardian, StaffMember
+from loaders.base import Reader, many_per_key, one_per_key
 
 
 async def guardians_by_id(reader: Reader, keys: Sequence[int]) -> list[Guardian | None]:
@@ -50,3 +50,29 @@ async def display_names_by_account(reader: Reader, keys: Sequence[int]) -> list[
     )
     names = {account_id: f"{first} {last}" for account_id, first, last in rows}
     return [names.get(k) for k in keys]
+
+
+async def sessions_by_account(reader: Reader, keys: Sequence[int]) -> list[list[AccessToken]]:
+    """Not yet revoked sessions, newest first; only one's own (expired ones are for the caller
+    to drop: loaders know today, not the instant)."""
+    rows = await reader.all(
+        select(AccessToken)
+        .where(
+            AccessToken.account_id.in_(keys),
+            access.own_account_record(AccessToken.account_id, reader.viewer),
+            AccessToken.revoked_at.is_(None),
+        )
+        .order_by(AccessToken.created_at.desc(), AccessToken.id.desc())
+    )
+    return many_per_key(rows, lambda t: t.account_id, keys)
+
+
+async def sessions_by_id(reader: Reader, keys: Sequence[int]) -> list[AccessToken | None]:
+    rows = await reader.all(
+        select(AccessToken).where(
+            AccessToken.id.in_(keys),
+            access.own_account_record(AccessToken.account_id, reader.viewer),
+            AccessToken.revoked_at.is_(None),
+        )
+    )
+    return one_per_key(rows, lambda t: t.id, keys)

@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from gateway.auth.viewer import Viewer
 from gateway.models import (
+    AccessToken,
     Account,
     CareRequest,
     CareRequestDay,
@@ -103,6 +104,12 @@ class Loaders:
         self.accounts_by_id: DataLoader[int, Account | None] = _bind(reader, people.accounts_by_id)
         self.accounts_by_guardian: DataLoader[int, Account | None] = _bind(
             reader, people.accounts_by_guardian
+        )
+        self.sessions_by_account: DataLoader[int, list[AccessToken]] = _bind(
+            reader, people.sessions_by_account
+        )
+        self.sessions_by_id: DataLoader[int, AccessToken | None] = _bind(
+            reader, people.sessions_by_id
         )
         self.display_names_by_account: DataLoader[int, str | None] = _bind(
             reader, people.display_names_by_account

@@ -15,12 +15,14 @@ from resolvers.types.node import Node
 from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
+from resolvers.types.sessions import AccountSession
 
 MAX_NODES = 100
 
 # type name -> (loader of that type by primary key, GraphQL type factory)
 _REGISTRY: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
     "Account": (lambda loaders: loaders.accounts_by_id, Account.from_model),
+    "AccountSession": (lambda loaders: loaders.sessions_by_id, AccountSession.from_model),
     "CareRequest": (lambda loaders: loaders.care_requests_by_id, CareRequest.from_model),
     "Child": (lambda loaders: loaders.children_by_id, Child.from_model),
     "Group": (lambda loaders: loaders.groups_by_id, Group.from_model),

@@ -19,6 +19,7 @@ from resolvers.message_queries import MessageQuery
 from resolvers.mutations import CoreMutation
 from resolvers.mutations.care import CareMutation
 from resolvers.mutations.messages import MessageMutation
+from resolvers.mutations.profile import AccountMutation
 from resolvers.queries import CoreQuery
 from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription
 from resolvers.types.care import CareRequest
@@ -27,9 +28,11 @@ from resolvers.types.messages import Message, Thread
 from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
+from resolvers.types.sessions import AccountSession
 
 NODE_TYPES: list[type] = [
     Account,
+    AccountSession,
     CareRequest,
     Child,
     Group,
@@ -50,7 +53,7 @@ class Query(CoreQuery, MessageQuery, CareQuery):
 
 
 @strawberry.type(description="Everything that changes something. Each mutation is one transaction.")
-class Mutation(CoreMutation, MessageMutation, CareMutation):
+class Mutation(CoreMutation, MessageMutation, CareMutation, AccountMutation):
     pass
 
 

@@ -118,7 +118,17 @@ __all__ = [
     "child_visible",
     "guardian_visible",
     "in_organisation",
+    "own_account_record",
     "staff_of_group",
     "thread_visible",
     "visible_child_ids",
 ]
+
+
+def own_account_record(
+    account_id: SQLColumnExpression[int], viewer: Viewer | None
+) -> ColumnElement[bool]:
+    """Condition for records of one account (sessions, devices): its owner only, never staff."""
+    if viewer is None:
+        return false()
+    return account_id == viewer.account_id

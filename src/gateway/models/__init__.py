@@ -1,6 +1,13 @@
 """All models, imported here so the metadata is complete for Alembic and tests."""
 
-from gateway.models.account import AccessToken, Account, ActivationToken, LoginThrottle, Role
+from gateway.models.account import (
+    AccessToken,
+    Account,
+    ActivationToken,
+    LoginThrottle,
+    PasswordResetToken,
+    Role,
+)
 from gateway.models.care import (
     CareRequest,
     CareRequestDay,
@@ -49,6 +56,7 @@ __all__ = [
     "NotificationMarker",
     "NotificationSetting",
     "Organisation",
+    "PasswordResetToken",
     "PaymentMethod",
     "Placement",
     "PlacementDay",

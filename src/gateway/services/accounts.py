@@ -53,7 +53,13 @@ def _require(value: str, limit: int, field: str, label: str) -> None:
 
 
 async def issue_token(
-    session: AsyncSession, account: Account, now: datetime, ttl: timedelta
+    session: AsyncSession,
+    account: Account,
+    now: datetime,
+    ttl: timedelta,
+    *,
+    user_agent: str = "",
+    client_address: str = "",
 ) -> LoginSession:
     token = new_token(ACCESS_PREFIX)
     session.add(
@@ -62,6 +68,8 @@ async def issue_token(
             token_hash=token_hash(token),
             created_at=now,
             expires_at=now + ttl,
+            user_agent=user_agent[:200],
+            client_address=client_address[:64],
         )
     )
     return LoginSession(token=token, expires_at=now + ttl, account=account)
@@ -77,6 +85,7 @@ async def login(
     now: datetime,
     token_ttl: timedelta,
     policy: throttle.ThrottlePolicy,
+    user_agent: str = "",
 ) -> LoginSession:
     """Check the three fields; unknown e-mail and wrong password answer exactly alike."""
     _require(domain, MAX_DOMAIN_LENGTH, "domain", "portal address")
@@ -109,7 +118,9 @@ async def login(
         )
     assert account is not None
     await throttle.clear(session, keys[0])
-    result = await issue_token(session, account, now, token_ttl)
+    result = await issue_token(
+        session, account, now, token_ttl, user_agent=user_agent, client_address=client_address
+    )
     await session.commit()
     return result
 
