@@ -30,7 +30,7 @@ from gateway.services.activation import send_due_activations
 from gateway.services.event_retention import prune_events_periodically
 from gateway.services.expiry import expire_requests_periodically
 from gateway.settings import Settings, get_settings
-from gateway.web import GraphQLHTTP, GraphQLWebSocket
+from gateway.web import GraphQLHTTP, GraphQLWebSocket, MediaEndpoint
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await hub.stop()
+            await runtime.close_media()
             await engine.dispose()
 
     graphql = GraphQLHTTP(
@@ -143,8 +144,15 @@ def create_app(
     )
     live = live_schema()
     websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
+    media = MediaEndpoint(runtime=lambda: app.state.runtime)
     app = Starlette(
-        routes=[Route("/graphql", graphql), Route("/healthz", _health)],
+        routes=[
+            Route("/graphql", graphql),
+            Route("/healthz", _health),
+            # Everything under /media, the bare prefix included, answers only to a signature.
+            Route("/media", media),
+            Route("/media/{rest:path}", media),
+        ],
         # As middleware, not a route: Starlette's exception handling wraps `send` for routes,
         # and the fan-out needs the server's own `send` to write pre-encoded frames.
         middleware=[Middleware(WebSocketAt, path="/graphql", endpoint=websocket)],

@@ -35,6 +35,11 @@ class ErrorCode(Enum):
     ALREADY_BOOKED = "ALREADY_BOOKED"
     ALREADY_ABSENT = "ALREADY_ABSENT"
     RANGE_TOO_LARGE = "RANGE_TOO_LARGE"
+    # Uploaded files (`media.ImageRejected`).
+    NOT_AN_IMAGE = "NOT_AN_IMAGE"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    TOO_MANY_PIXELS = "TOO_MANY_PIXELS"
+    CORRUPT_IMAGE = "CORRUPT_IMAGE"
 
 
 class DomainError(Exception):

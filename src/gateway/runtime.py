@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.clock import Clock
 from gateway.live import EventPublisher, NoLivePublisher
 from gateway.mail import Mailer
+from gateway.media import ImageProcessor, MediaSigner, Storage, storage_from_url
 from gateway.services.activation import ActivationSettings
 from gateway.services.password_reset import ResetSettings
 from gateway.services.throttle import ThrottlePolicy
@@ -23,6 +25,29 @@ class Runtime:
     mailer: Mailer
     clock: Clock
     events: EventPublisher = field(default_factory=NoLivePublisher)
+
+    @cached_property
+    def storage(self) -> Storage:
+        """The media storage `STORAGE_URL` names, made on first use."""
+        return storage_from_url(self.settings.storage_url)
+
+    @cached_property
+    def images(self) -> ImageProcessor:
+        """The bounded pool photos are processed in (`MEDIA_IMAGE_WORKERS`)."""
+        return ImageProcessor.from_settings(self.settings)
+
+    @property
+    def media(self) -> MediaSigner:
+        """Signs media URLs with `SECRET_KEY` for `MEDIA_URL_TTL`."""
+        return MediaSigner.from_settings(self.settings, self.clock)
+
+    async def close_media(self) -> None:
+        """Close the storage client and the image pool if they were used."""
+        # cached_property keeps its value in __dict__: only what was made needs closing.
+        if "storage" in self.__dict__:
+            await self.storage.close()
+        if "images" in self.__dict__:
+            self.images.close()
 
     @property
     def activation(self) -> ActivationSettings:

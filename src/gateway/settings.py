@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     mail_from: str = "Ouderportaal <noreply@ouderportaal.nl>"
     storage_url: str = f"file://{DEFAULT_DATA_DIR / 'media'}"
     media_url_ttl: timedelta = timedelta(minutes=15)
+    # Uploaded images: the largest file accepted and the most pixels decoded (decompression bombs).
+    media_max_bytes: int = Field(default=25_000_000, ge=1_024)
+    media_max_pixels: int = Field(default=100_000_000, ge=1_000)
+    # Image work runs in this many threads; more uploads wait their turn instead of stalling.
+    media_image_workers: int = Field(default=2, ge=1, le=32)
     live_poll_interval: timedelta = timedelta(seconds=5)
     event_retention: timedelta = timedelta(days=30)
     # Off only to measure the baseline in bench/fanout.py: every subscriber executed alone.
@@ -80,6 +85,13 @@ class Settings(BaseSettings):
     def _known_mail(cls, value: str) -> str:
         if not value.startswith(("outbox://", "smtp://", "smtps://")):
             raise ValueError("must start with outbox://, smtp:// or smtps://")
+        return value
+
+    @field_validator("storage_url")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if not value.startswith(("file://", "s3://")):
+            raise ValueError("must start with file:// or s3://")
         return value
 
     @model_validator(mode="after")

@@ -100,6 +100,22 @@ class UserErrorCode(Enum):
         "RANGE_TOO_LARGE",
         description="The date range or list is longer than allowed.",
     )
+    NOT_AN_IMAGE = strawberry.enum_value(
+        "NOT_AN_IMAGE",
+        description="The file is not a JPEG, PNG, WebP or HEIC image (judged by its content).",
+    )
+    FILE_TOO_LARGE = strawberry.enum_value(
+        "FILE_TOO_LARGE",
+        description="The file is larger than the upload limit.",
+    )
+    TOO_MANY_PIXELS = strawberry.enum_value(
+        "TOO_MANY_PIXELS",
+        description="The image has more pixels than accepted.",
+    )
+    CORRUPT_IMAGE = strawberry.enum_value(
+        "CORRUPT_IMAGE",
+        description="The image is damaged or truncated and cannot be read.",
+    )
 
 
 @strawberry.type(description="An expected reason why a mutation changed nothing.")

@@ -6,5 +6,6 @@ nothing else in `gateway` imports it except the wiring in `app.py`.
 
 from gateway.web.graphql_http import GraphQLHTTP
 from gateway.web.graphql_ws import GraphQLWebSocket
+from gateway.web.media import MediaEndpoint
 
-__all__ = ["GraphQLHTTP", "GraphQLWebSocket"]
+__all__ = ["GraphQLHTTP", "GraphQLWebSocket", "MediaEndpoint"]
