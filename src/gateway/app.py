@@ -29,6 +29,7 @@ from gateway.runtime import Runtime
 from gateway.services.activation import send_due_activations
 from gateway.services.event_retention import prune_events_periodically
 from gateway.services.expiry import expire_requests_periodically
+from gateway.services.news import announce_news_periodically
 from gateway.settings import Settings, get_settings
 from gateway.web import GraphQLHTTP, GraphQLWebSocket, MediaEndpoint
 
@@ -125,6 +126,7 @@ def create_app(
             tasks.append(asyncio.create_task(_send_activations_periodically(runtime)))
             tasks.append(asyncio.create_task(expire_requests_periodically(runtime)))
             tasks.append(asyncio.create_task(prune_events_periodically(runtime)))
+            tasks.append(asyncio.create_task(announce_news_periodically(runtime)))
         try:
             yield
         finally:

@@ -6,7 +6,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
@@ -29,7 +29,15 @@ class Reader:
     session: AsyncSession
     viewer: Viewer | None
     today: date
+    # The request's instant, for what becomes visible at a moment (scheduled news).
+    now: datetime | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def instant(self) -> datetime:
+        if self.now is None:
+            raise RuntimeError("this loader needs the request's instant: pass `now` to Loaders")
+        return self.now
 
     async def all(self, statement: Select[T]) -> Sequence[T]:
         async with self.lock:

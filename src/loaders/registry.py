@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,22 +18,26 @@ from gateway.models import (
     Child,
     Consent,
     ConsentChange,
+    Document,
     Event,
     Group,
     GroupSlot,
     Guardian,
     Location,
     Message,
+    NewsItem,
+    Newsletter,
     Organisation,
     Placement,
     PlacementDay,
+    Policy,
     StaffMember,
     SwapCredit,
     Thread,
 )
 from gateway.pagination import Page
 from gateway.services.notifications import Settings
-from loaders import care, children, messages, notifications, organisation, people
+from loaders import care, children, messages, news, notifications, organisation, people
 from loaders.base import Reader
 
 K = TypeVar("K")
@@ -52,8 +56,14 @@ def _bind(
 class Loaders:
     """Named `<things>_by_<key>`; each returns results in key order (None/[] when not visible)."""
 
-    def __init__(self, session: AsyncSession, viewer: Viewer | None, today: date) -> None:
-        self.reader = reader = Reader(session=session, viewer=viewer, today=today)
+    def __init__(
+        self,
+        session: AsyncSession,
+        viewer: Viewer | None,
+        today: date,
+        now: datetime | None = None,
+    ) -> None:
+        self.reader = reader = Reader(session=session, viewer=viewer, today=today, now=now)
         self.children_by_id: DataLoader[int, Child | None] = _bind(reader, children.children_by_id)
         self.children_by_guardian: DataLoader[int, list[Child]] = _bind(
             reader, children.children_by_guardian
@@ -153,6 +163,25 @@ class Loaders:
         )
         self.group_slots_by_id: DataLoader[int, GroupSlot | None] = _bind(
             reader, care.group_slots_by_id
+        )
+
+        self.news_items_by_id: DataLoader[int, NewsItem | None] = _bind(
+            reader, news.news_items_by_id
+        )
+        self.attachments_by_news: DataLoader[int, list[Document]] = _bind(
+            reader, news.attachments_by_news
+        )
+        self.newsletters_by_id: DataLoader[int, Newsletter | None] = _bind(
+            reader, news.newsletters_by_id
+        )
+        self.documents_by_newsletter: DataLoader[int, Document | None] = _bind(
+            reader, news.documents_by_newsletter
+        )
+        self.policies_by_location: DataLoader[int, list[tuple[Policy, Document]]] = _bind(
+            reader, news.policies_by_location
+        )
+        self.team_by_location: DataLoader[int, list[StaffMember]] = _bind(
+            reader, news.team_by_location
         )
 
     def clear_all(self) -> None:

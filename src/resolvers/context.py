@@ -77,7 +77,7 @@ def _context(
         request_id=request_id,
         session=session,
         viewer=viewer,
-        loaders=Loaders(session, viewer, today),
+        loaders=Loaders(session, viewer, today, now),
         runtime=runtime,
         now=now,
         today=today,

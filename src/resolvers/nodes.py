@@ -11,6 +11,7 @@ from resolvers.context import Info
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
 from resolvers.types.messages import Message, Thread
+from resolvers.types.news import NewsItem, Newsletter
 from resolvers.types.node import Node
 from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
@@ -33,6 +34,8 @@ _REGISTRY: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
     "StaffMember": (lambda loaders: loaders.staff_by_id, StaffMember.from_model),
     "Thread": (lambda loaders: loaders.threads_by_id, Thread.from_model),
     "Message": (lambda loaders: loaders.messages_by_id, Message.from_model),
+    "NewsItem": (lambda loaders: loaders.news_items_by_id, NewsItem.from_model),
+    "Newsletter": (lambda loaders: loaders.newsletters_by_id, Newsletter.from_model),
     "Notification": (lambda loaders: loaders.notifications_by_id, Notification.from_model),
 }
 

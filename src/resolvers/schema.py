@@ -19,12 +19,15 @@ from resolvers.message_queries import MessageQuery
 from resolvers.mutations import CoreMutation
 from resolvers.mutations.care import CareMutation
 from resolvers.mutations.messages import MessageMutation
+from resolvers.mutations.news import NewsMutation
 from resolvers.mutations.profile import AccountMutation
+from resolvers.news_queries import NewsQuery
 from resolvers.queries import CoreQuery
 from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
 from resolvers.types.messages import Message, Thread
+from resolvers.types.news import NewsItem, Newsletter
 from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
@@ -39,6 +42,8 @@ NODE_TYPES: list[type] = [
     Guardian,
     Location,
     Message,
+    NewsItem,
+    Newsletter,
     Notification,
     Organisation,
     Placement,
@@ -48,12 +53,12 @@ NODE_TYPES: list[type] = [
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CoreQuery, MessageQuery, CareQuery):
+class Query(CoreQuery, MessageQuery, CareQuery, NewsQuery):
     pass
 
 
 @strawberry.type(description="Everything that changes something. Each mutation is one transaction.")
-class Mutation(CoreMutation, MessageMutation, CareMutation, AccountMutation):
+class Mutation(CoreMutation, MessageMutation, CareMutation, AccountMutation, NewsMutation):
     pass
 
 

@@ -13,12 +13,23 @@ query. A row outside the viewer's scope is indistinguishable from a row that doe
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, or_, select
 
 from gateway.auth.viewer import Viewer
-from gateway.models import Account, Child, Guardian, Guardianship, Placement, StaffGroup, Thread
+from gateway.models import (
+    Account,
+    Child,
+    Group,
+    Guardian,
+    Guardianship,
+    Location,
+    NewsItem,
+    Placement,
+    StaffGroup,
+    Thread,
+)
 
 ACCESS_WINDOW = timedelta(weeks=6)
 
@@ -118,10 +129,13 @@ __all__ = [
     "child_visible",
     "guardian_visible",
     "in_organisation",
+    "location_content_visible",
+    "news_visible",
     "own_account_record",
     "staff_of_group",
     "thread_visible",
     "visible_child_ids",
+    "visible_location_ids",
 ]
 
 
@@ -132,3 +146,52 @@ def own_account_record(
     if viewer is None:
         return false()
     return account_id == viewer.account_id
+
+
+def visible_location_ids(viewer: Viewer | None, today: date) -> Select[int]:
+    """Guardians: the locations their visible children are placed at; staff: of their groups."""
+    if viewer is None:
+        return select(Location.id).where(false())
+    if viewer.is_staff:
+        return (
+            select(Group.location_id)
+            .join(StaffGroup, StaffGroup.group_id == Group.id)
+            .where(StaffGroup.staff_member_id == viewer.staff_member_id)
+        )
+    return (
+        select(Group.location_id)
+        .join(Placement, Placement.group_id == Group.id)
+        .where(Placement.child_id.in_(visible_child_ids(viewer, today)))
+    )
+
+
+def location_content_visible(
+    organisation_id: SQLColumnExpression[int],
+    location_id: SQLColumnExpression[int | None],
+    viewer: Viewer | None,
+    today: date,
+) -> ColumnElement[bool]:
+    """Condition for what a location or (location NULL) the whole organisation publishes:
+    news, newsletters, policies. Another location's content is as absent as a missing row."""
+    if viewer is None:
+        return false()
+    return and_(
+        organisation_id == viewer.organisation_id,
+        or_(location_id.is_(None), location_id.in_(visible_location_ids(viewer, today))),
+    )
+
+
+def news_visible(viewer: Viewer | None, today: date, now: datetime) -> ColumnElement[bool]:
+    """Condition on `NewsItem`: published (from `publish_at` on) to the viewer's scope; a
+    scheduled item only to its author."""
+    if viewer is None:
+        return false()
+    published = and_(
+        location_content_visible(NewsItem.organisation_id, NewsItem.location_id, viewer, today),
+        NewsItem.publish_at <= now,
+    )
+    own = and_(
+        NewsItem.organisation_id == viewer.organisation_id,
+        NewsItem.author_account_id == viewer.account_id,
+    )
+    return or_(published, own)

@@ -19,8 +19,10 @@ from gateway.models.care import (
 )
 from gateway.models.child import CareType, Child, Guardianship, Placement, PlacementDay
 from gateway.models.consent import Consent, ConsentChange, ConsentKind
+from gateway.models.documents import Document, Policy, PolicyKind
 from gateway.models.event import Event
 from gateway.models.messages import Message, Thread, ThreadRead
+from gateway.models.news import NewsAttachment, NewsItem, Newsletter, StaffRole, StaffRoleKind
 from gateway.models.notifications import (
     NotificationCategory,
     NotificationChannel,
@@ -42,6 +44,7 @@ __all__ = [
     "Consent",
     "ConsentChange",
     "ConsentKind",
+    "Document",
     "Event",
     "Group",
     "GroupSlot",
@@ -51,6 +54,9 @@ __all__ = [
     "Location",
     "LoginThrottle",
     "Message",
+    "NewsAttachment",
+    "NewsItem",
+    "Newsletter",
     "NotificationCategory",
     "NotificationChannel",
     "NotificationMarker",
@@ -60,10 +66,14 @@ __all__ = [
     "PaymentMethod",
     "Placement",
     "PlacementDay",
+    "Policy",
+    "PolicyKind",
     "RequestKind",
     "Role",
     "StaffGroup",
     "StaffMember",
+    "StaffRole",
+    "StaffRoleKind",
     "SwapAllocation",
     "SwapCredit",
     "Thread",
