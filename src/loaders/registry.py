@@ -23,6 +23,7 @@ from gateway.models import (
     Group,
     GroupSlot,
     Guardian,
+    Invoice,
     Location,
     Message,
     NewsItem,
@@ -37,7 +38,16 @@ from gateway.models import (
 )
 from gateway.pagination import Page
 from gateway.services.notifications import Settings
-from loaders import care, children, messages, news, notifications, organisation, people
+from loaders import (
+    care,
+    children,
+    invoices,
+    messages,
+    news,
+    notifications,
+    organisation,
+    people,
+)
 from loaders.base import Reader
 
 K = TypeVar("K")
@@ -182,6 +192,13 @@ class Loaders:
         )
         self.team_by_location: DataLoader[int, list[StaffMember]] = _bind(
             reader, news.team_by_location
+        )
+
+        self.invoices_by_id: DataLoader[int, Invoice | None] = _bind(
+            reader, invoices.invoices_by_id
+        )
+        self.documents_by_invoice: DataLoader[int, Document | None] = _bind(
+            reader, invoices.documents_by_invoice
         )
 
     def clear_all(self) -> None:

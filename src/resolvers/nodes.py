@@ -10,6 +10,7 @@ from loaders import Loaders
 from resolvers.context import Info
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
+from resolvers.types.invoices import Invoice
 from resolvers.types.messages import Message, Thread
 from resolvers.types.news import NewsItem, Newsletter
 from resolvers.types.node import Node
@@ -28,6 +29,7 @@ _REGISTRY: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
     "Child": (lambda loaders: loaders.children_by_id, Child.from_model),
     "Group": (lambda loaders: loaders.groups_by_id, Group.from_model),
     "Guardian": (lambda loaders: loaders.guardians_by_id, Guardian.from_model),
+    "Invoice": (lambda loaders: loaders.invoices_by_id, Invoice.from_model),
     "Location": (lambda loaders: loaders.locations_by_id, Location.from_model),
     "Organisation": (lambda loaders: loaders.organisations_by_id, Organisation.from_model),
     "Placement": (lambda loaders: loaders.placements_by_id, Placement.from_model),

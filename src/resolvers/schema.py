@@ -15,6 +15,7 @@ from gateway.live import LiveSchema
 from gateway.masking import MaskUnexpectedErrors
 from resolvers.care_queries import CareQuery
 from resolvers.context import context_for_viewer
+from resolvers.invoice_queries import InvoiceQuery
 from resolvers.message_queries import MessageQuery
 from resolvers.mutations import CoreMutation
 from resolvers.mutations.care import CareMutation
@@ -26,6 +27,7 @@ from resolvers.queries import CoreQuery
 from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
+from resolvers.types.invoices import Invoice
 from resolvers.types.messages import Message, Thread
 from resolvers.types.news import NewsItem, Newsletter
 from resolvers.types.notifications import Notification
@@ -40,6 +42,7 @@ NODE_TYPES: list[type] = [
     Child,
     Group,
     Guardian,
+    Invoice,
     Location,
     Message,
     NewsItem,
@@ -53,7 +56,7 @@ NODE_TYPES: list[type] = [
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CoreQuery, MessageQuery, CareQuery, NewsQuery):
+class Query(CoreQuery, MessageQuery, CareQuery, NewsQuery, InvoiceQuery):
     pass
 
 

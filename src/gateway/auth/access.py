@@ -24,6 +24,7 @@ from gateway.models import (
     Group,
     Guardian,
     Guardianship,
+    Invoice,
     Location,
     NewsItem,
     Placement,
@@ -129,6 +130,7 @@ __all__ = [
     "child_visible",
     "guardian_visible",
     "in_organisation",
+    "invoice_visible",
     "location_content_visible",
     "news_visible",
     "own_account_record",
@@ -195,3 +197,13 @@ def news_visible(viewer: Viewer | None, today: date, now: datetime) -> ColumnEle
         NewsItem.author_account_id == viewer.account_id,
     )
     return or_(published, own)
+
+
+def invoice_visible(viewer: Viewer | None) -> ColumnElement[bool]:
+    """Condition on `Invoice`: only the guardian who pays it; not the other parent, not staff."""
+    if viewer is None or viewer.guardian_id is None:
+        return false()
+    return and_(
+        Invoice.organisation_id == viewer.organisation_id,
+        Invoice.payer_guardian_id == viewer.guardian_id,
+    )

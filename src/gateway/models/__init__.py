@@ -21,6 +21,7 @@ from gateway.models.child import CareType, Child, Guardianship, Placement, Place
 from gateway.models.consent import Consent, ConsentChange, ConsentKind
 from gateway.models.documents import Document, Policy, PolicyKind
 from gateway.models.event import Event
+from gateway.models.invoices import Invoice, InvoiceKind, InvoiceStatus
 from gateway.models.messages import Message, Thread, ThreadRead
 from gateway.models.news import NewsAttachment, NewsItem, Newsletter, StaffRole, StaffRoleKind
 from gateway.models.notifications import (
@@ -50,7 +51,10 @@ __all__ = [
     "GroupSlot",
     "Guardian",
     "Guardianship",
+    "Invoice",
+    "InvoiceKind",
     "InvoiceLine",
+    "InvoiceStatus",
     "Location",
     "LoginThrottle",
     "Message",
