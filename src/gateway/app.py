@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
+from gateway.jobs.push_delivery import deliver_push_periodically
 from gateway.live import LiveHub, PubSub
 from gateway.live.fanout import fanout
 from gateway.mail import Mailer, mailer_from_url
@@ -127,6 +128,8 @@ def create_app(
             tasks.append(asyncio.create_task(expire_requests_periodically(runtime)))
             tasks.append(asyncio.create_task(prune_events_periodically(runtime)))
             tasks.append(asyncio.create_task(announce_news_periodically(runtime)))
+            if settings.vapid_private_key:
+                tasks.append(asyncio.create_task(deliver_push_periodically(runtime)))
         try:
             yield
         finally:

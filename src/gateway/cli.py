@@ -232,6 +232,17 @@ def cmd_import_invoices(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_vapid_keys(_args: argparse.Namespace, _settings: Settings) -> int:
+    from gateway.push import generate_vapid_keys
+
+    keys = generate_vapid_keys()
+    print("# Web Push (VAPID) keys; put the first line in the environment or .env.")
+    print(f"VAPID_PRIVATE_KEY={keys.private_key}")
+    print("# public key (applicationServerKey, also in the schema as webPushPublicKey):")
+    print(f"# {keys.public_key}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ouderportaal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -267,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     invoices.add_argument("folder", help="folder holding invoices.csv and the PDF files")
     invoices.add_argument("--domain", required=True, help="portal domain of the organisation")
     invoices.set_defaults(run=cmd_import_invoices)
+    sub.add_parser("vapid-keys", help="make a Web Push (VAPID) key pair").set_defaults(
+        run=cmd_vapid_keys
+    )
     outbox = sub.add_parser("outbox", help="show mails written to the outbox folder")
     outbox.add_argument("--last", type=int, default=10, help="how many of the newest to show")
     outbox.set_defaults(run=cmd_outbox)

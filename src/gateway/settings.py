@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
     login_free_attempts: int = Field(default=5, ge=1)
     login_max_delay: timedelta = timedelta(minutes=15)
+    # Web Push (VAPID): make a pair with `ouderportaal vapid-keys`; empty switches push off.
+    vapid_private_key: str = ""
+    vapid_subject: str = "mailto:beheer@ouderportaal.nl"
     graphiql: bool | None = None
     log_level: str = "INFO"
 

@@ -22,6 +22,7 @@ from resolvers.mutations.care import CareMutation
 from resolvers.mutations.messages import MessageMutation
 from resolvers.mutations.news import NewsMutation
 from resolvers.mutations.profile import AccountMutation
+from resolvers.mutations.push import PushMutation, PushQuery
 from resolvers.news_queries import NewsQuery
 from resolvers.queries import CoreQuery
 from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription
@@ -56,12 +57,14 @@ NODE_TYPES: list[type] = [
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CoreQuery, MessageQuery, CareQuery, NewsQuery, InvoiceQuery):
+class Query(CoreQuery, MessageQuery, CareQuery, NewsQuery, InvoiceQuery, PushQuery):
     pass
 
 
 @strawberry.type(description="Everything that changes something. Each mutation is one transaction.")
-class Mutation(CoreMutation, MessageMutation, CareMutation, AccountMutation, NewsMutation):
+class Mutation(
+    CoreMutation, MessageMutation, CareMutation, AccountMutation, NewsMutation, PushMutation
+):
     pass
 
 

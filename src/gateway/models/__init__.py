@@ -32,6 +32,13 @@ from gateway.models.notifications import (
 )
 from gateway.models.organisation import ClosingDay, Group, GroupSlot, Location, Organisation
 from gateway.models.people import Guardian, StaffGroup, StaffMember
+from gateway.models.push import (
+    DeliveryCursor,
+    DeliveryStatus,
+    PushDelivery,
+    PushPlatform,
+    PushSubscription,
+)
 
 __all__ = [
     "AccessToken",
@@ -45,6 +52,8 @@ __all__ = [
     "Consent",
     "ConsentChange",
     "ConsentKind",
+    "DeliveryCursor",
+    "DeliveryStatus",
     "Document",
     "Event",
     "Group",
@@ -72,6 +81,9 @@ __all__ = [
     "PlacementDay",
     "Policy",
     "PolicyKind",
+    "PushDelivery",
+    "PushPlatform",
+    "PushSubscription",
     "RequestKind",
     "Role",
     "StaffGroup",
