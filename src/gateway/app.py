@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
+from gateway.jobs.email_delivery import deliver_email_periodically
 from gateway.jobs.push_delivery import deliver_push_periodically
 from gateway.live import LiveHub, PubSub
 from gateway.live.fanout import fanout
@@ -33,6 +34,7 @@ from gateway.services.expiry import expire_requests_periodically
 from gateway.services.news import announce_news_periodically
 from gateway.settings import Settings, get_settings
 from gateway.web import GraphQLHTTP, GraphQLWebSocket, MediaEndpoint
+from gateway.web.unsubscribe import unsubscribe_endpoint
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,7 @@ def create_app(
             tasks.append(asyncio.create_task(expire_requests_periodically(runtime)))
             tasks.append(asyncio.create_task(prune_events_periodically(runtime)))
             tasks.append(asyncio.create_task(announce_news_periodically(runtime)))
+            tasks.append(asyncio.create_task(deliver_email_periodically(runtime)))
             if settings.vapid_private_key:
                 tasks.append(asyncio.create_task(deliver_push_periodically(runtime)))
         try:
@@ -154,6 +157,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql),
             Route("/healthz", _health),
+            Route("/unsubscribe", unsubscribe_endpoint, methods=["GET", "POST"]),
             # Everything under /media, the bare prefix included, answers only to a signature.
             Route("/media", media),
             Route("/media/{rest:path}", media),

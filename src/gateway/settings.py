@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     broadcast_url: str = "memory://"
     secret_key: str = Field(default=DEV_SECRET, min_length=16)
     public_base_url: str = "http://127.0.0.1:8000"
+    # Where mail clients reach this gateway (one-click unsubscribe); empty: `public_base_url`.
+    public_api_url: str = ""
     access_token_ttl: timedelta = timedelta(days=30)
     activation_token_ttl: timedelta = timedelta(days=14)
     activation_lead: timedelta = timedelta(weeks=6)

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 
 from gateway.auth import access
-from gateway.models import AccessToken, Account, Guardian, StaffMember
+from gateway.models import (
+    AccessToken,
+    Account,
+    EmailFrequency,
+    EmailPreference,
+    Guardian,
+    StaffMember,
+)
 from loaders.base import Reader, many_per_key, one_per_key
 
 
@@ -76,3 +83,15 @@ async def sessions_by_id(reader: Reader, keys: Sequence[int]) -> list[AccessToke
         )
     )
     return one_per_key(rows, lambda t: t.id, keys)
+
+
+async def email_frequency_by_account(reader: Reader, keys: Sequence[int]) -> list[EmailFrequency]:
+    """One's own choice (immediately when never chosen); others' read as the default."""
+    rows = await reader.rows(
+        select(EmailPreference.account_id, EmailPreference.frequency).where(
+            EmailPreference.account_id.in_(keys),
+            access.own_account_record(EmailPreference.account_id, reader.viewer),
+        )
+    )
+    chosen = {account_id: frequency for account_id, frequency in rows}
+    return [chosen.get(k, EmailFrequency.IMMEDIATE) for k in keys]

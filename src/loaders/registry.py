@@ -19,6 +19,7 @@ from gateway.models import (
     Consent,
     ConsentChange,
     Document,
+    EmailFrequency,
     Event,
     Group,
     GroupSlot,
@@ -130,6 +131,9 @@ class Loaders:
         )
         self.sessions_by_id: DataLoader[int, AccessToken | None] = _bind(
             reader, people.sessions_by_id
+        )
+        self.email_frequency_by_account: DataLoader[int, EmailFrequency] = _bind(
+            reader, people.email_frequency_by_account
         )
         self.display_names_by_account: DataLoader[int, str | None] = _bind(
             reader, people.display_names_by_account

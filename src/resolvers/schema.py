@@ -19,10 +19,10 @@ from resolvers.invoice_queries import InvoiceQuery
 from resolvers.message_queries import MessageQuery
 from resolvers.mutations import CoreMutation
 from resolvers.mutations.care import CareMutation
+from resolvers.mutations.delivery import PushMutation, PushQuery
 from resolvers.mutations.messages import MessageMutation
 from resolvers.mutations.news import NewsMutation
 from resolvers.mutations.profile import AccountMutation
-from resolvers.mutations.push import PushMutation, PushQuery
 from resolvers.news_queries import NewsQuery
 from resolvers.queries import CoreQuery
 from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription

@@ -10,6 +10,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.jobs import push_delivery
+from gateway.jobs.claims import LEASE
 from gateway.jobs.push_delivery import collect, send_due
 from gateway.push import SendOutcome, generate_vapid_keys, senders_from_settings
 from gateway.settings import Settings
@@ -217,7 +218,7 @@ async def test_a_crash_after_sending_resends_under_the_same_topic(
         with pytest.raises(RuntimeError):
             await deliver(db, push_settings, clock)
     nothing_yet = await deliver(db, push_settings, clock)  # leased: not again at once
-    clock.advance(push_delivery.LEASE)
+    clock.advance(LEASE)
     again = await deliver(db, push_settings, clock)
 
     assert sum(nothing_yet.values()) == 0

@@ -20,11 +20,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.jobs.claims import claim_due, retry_delay
 from gateway.jobs.push_texts import push_payload, push_topic
 from gateway.jobs.recipients import RecipientCheck, time_zone_of
 from gateway.models import (
@@ -48,17 +49,8 @@ log = logging.getLogger(__name__)
 WORKER = "push"
 BATCH = 200
 SEND_BATCH = 50
-LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(seconds=30)
-MAX_RETRY = timedelta(hours=1)
 INTERVAL = timedelta(seconds=5)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, … up to an hour, after the `attempts`-th failure."""
-    doubled: timedelta = FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 20))
-    return min(doubled, MAX_RETRY)
 
 
 async def _cursor(session: AsyncSession, organisation_id: int, now: datetime) -> DeliveryCursor:
@@ -157,28 +149,7 @@ async def send_due(
 ) -> dict[SendOutcome, int]:
     """Send what is due now; returns how many ended in each outcome."""
     counts = dict.fromkeys(SendOutcome, 0)
-    due = (
-        await session.execute(
-            select(PushDelivery.id, PushDelivery.next_attempt_at)
-            .where(
-                PushDelivery.status == DeliveryStatus.PENDING, PushDelivery.next_attempt_at <= now
-            )
-            .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
-            .limit(SEND_BATCH)
-        )
-    ).all()
-    claimed = []
-    for delivery_id, due_at in due:
-        # Guarded by the old moment: another process that claimed it first moved it on.
-        won = await session.execute(
-            update(PushDelivery)
-            .where(PushDelivery.id == delivery_id, PushDelivery.next_attempt_at == due_at)
-            .values(next_attempt_at=now + LEASE)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(won, "rowcount", 0) == 1:
-            claimed.append(delivery_id)
-    await session.commit()
+    claimed = await claim_due(session, PushDelivery, now, SEND_BATCH)
     for delivery_id in claimed:
         row = (
             await session.execute(

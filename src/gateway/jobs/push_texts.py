@@ -5,15 +5,8 @@ from __future__ import annotations
 import json
 
 from gateway.ids import to_global_id
+from gateway.mail.templates_notifications import KIND_TITLES
 from gateway.models import Event
-
-TITLES = {
-    "message.added": "Nieuw bericht",
-    "request.status_changed": "Je aanvraag is bijgewerkt",
-    "diary.added": "Nieuw in het dagboek",
-    "photo.added": "Nieuwe foto's",
-    "news.published": "Nieuws",
-}
 
 
 def push_payload(event: Event) -> str:
@@ -22,7 +15,7 @@ def push_payload(event: Event) -> str:
     body = str(data.get("title", "")) if event.kind == "news.published" else ""
     return json.dumps(
         {
-            "title": TITLES.get(event.kind, "Ouderportaal"),
+            "title": KIND_TITLES.get(event.kind, "Ouderportaal"),
             "body": body,
             "kind": event.kind,
             "notificationId": to_global_id("Notification", event.id),

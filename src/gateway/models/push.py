@@ -1,4 +1,4 @@
-"""Delivery outside the app: push subscriptions, the worker's cursor and each delivery's state."""
+"""Delivery outside the app: push subscriptions, e-mail choices, workers' cursors, deliveries."""
 
 from __future__ import annotations
 
@@ -73,4 +73,45 @@ class PushDelivery(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+class EmailFrequency(enum.Enum):
+    IMMEDIATE = "immediate"
+    DAILY_DIGEST = "daily_digest"
+
+
+class EmailPreference(Base):
+    """How an account wants its e-mail notifications; no row means immediately."""
+
+    __tablename__ = "email_preferences"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    frequency: Mapped[EmailFrequency] = mapped_column(_enum(EmailFrequency))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class EmailDelivery(Base):
+    """One event to one account by e-mail: alone at once, or in the next daily digest."""
+
+    __tablename__ = "email_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "account_id"),
+        Index("ix_email_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(BigInteger)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    digest: Mapped[bool]
+    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

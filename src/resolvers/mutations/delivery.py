@@ -1,4 +1,4 @@
-"""Registering browsers and devices for push notifications."""
+"""Delivery outside the app: push subscriptions and how notification e-mail is sent."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from gateway import models
-from gateway.services import push_subscriptions
+from gateway.services import email_preferences, push_subscriptions
 from resolvers.context import Info
 from resolvers.errors import UserError
 from resolvers.mutations.base import attempt, signed_in
@@ -102,7 +102,43 @@ async def unregister_push_subscription(
     return PushSubscriptionPayload(registered=False, errors=outcome.errors)
 
 
-@strawberry.type(description="Push notifications outside the app.")
+@strawberry.enum(description="How notification e-mails are sent.")
+class EmailFrequency(Enum):
+    IMMEDIATE = strawberry.enum_value("immediate", description="One e-mail per notification.")
+    DAILY_DIGEST = strawberry.enum_value(
+        "daily_digest", description="One e-mail a day (at 18:00) with the day's notifications."
+    )
+
+
+@strawberry.input(description="How notification e-mails should be sent.")
+class SetEmailFrequencyInput:
+    frequency: EmailFrequency = strawberry.field(description="At once, or a daily digest.")
+
+
+@strawberry.type(description="Result of choosing how notification e-mails are sent.")
+class SetEmailFrequencyPayload:
+    frequency: EmailFrequency | None = strawberry.field(description="The choice now stored.")
+    errors: list[UserError] = strawberry.field(description="Why nothing changed, if so.")
+
+
+async def set_email_frequency(
+    info: Info,
+    input: Annotated[SetEmailFrequencyInput, strawberry.argument(description="The choice.")],
+) -> SetEmailFrequencyPayload:
+    ctx = info.context
+
+    async def run() -> EmailFrequency:
+        viewer = signed_in(info)
+        stored = await email_preferences.set_email_frequency(
+            ctx.session, viewer, ctx.now, models.EmailFrequency(input.frequency.value)
+        )
+        return EmailFrequency(stored.value)
+
+    outcome = await attempt(info, run())
+    return SetEmailFrequencyPayload(frequency=outcome.value, errors=outcome.errors)
+
+
+@strawberry.type(description="Push notifications and e-mail outside the app.")
 class PushMutation:
     register_push_subscription = strawberry.mutation(
         resolver=register_push_subscription,
@@ -112,6 +148,11 @@ class PushMutation:
     unregister_push_subscription = strawberry.mutation(
         resolver=unregister_push_subscription,
         description="Stop push notifications to this browser or device.",
+    )
+    set_email_frequency = strawberry.mutation(
+        resolver=set_email_frequency,
+        description="Notification e-mails at once or as a daily digest (which categories go by "
+        "e-mail follows the EMAIL channel of your notification settings).",
     )
 
 
@@ -126,3 +167,11 @@ class PushQuery:
 
         key = info.context.runtime.settings.vapid_private_key
         return public_key_of(key) if key else None
+
+    @strawberry.field(description="How your notification e-mails are sent; null when logged out.")
+    async def email_frequency(self, info: Info) -> EmailFrequency | None:
+        viewer = info.context.viewer
+        if viewer is None:
+            return None
+        stored = await info.context.loaders.email_frequency_by_account.load(viewer.account_id)
+        return EmailFrequency(stored.value)

@@ -1,8 +1,8 @@
-"""account location news invoices push
+"""account location news invoices delivery
 
 Revision ID: 0010
 Revises: 0005
-Create Date: 2026-12-01 22:18:12.501553
+Create Date: 2026-12-01 22:23:41.835292
 """
 
 from __future__ import annotations
@@ -205,6 +205,65 @@ def upgrade() -> None:
             batch_op.f("ix_staff_roles_staff_member_id"), ["staff_member_id"], unique=False
         )
 
+    op.create_table(
+        "email_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.BigInteger(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("digest", sa.Boolean(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending", "sent", "failed", name="deliverystatus", native_enum=False, length=16
+            ),
+            nullable=False,
+        ),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_email_deliveries_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_deliveries")),
+        sa.UniqueConstraint(
+            "event_id", "account_id", name=op.f("uq_email_deliveries_event_id_account_id")
+        ),
+    )
+    with op.batch_alter_table("email_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_email_deliveries_account_id"), ["account_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_email_deliveries_status_next_attempt_at",
+            ["status", "next_attempt_at"],
+            unique=False,
+        )
+
+    op.create_table(
+        "email_preferences",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "frequency",
+            sa.Enum(
+                "immediate", "daily_digest", name="emailfrequency", native_enum=False, length=16
+            ),
+            nullable=False,
+        ),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_email_preferences_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("account_id", name=op.f("pk_email_preferences")),
+    )
     op.create_table(
         "news_items",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -426,6 +485,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_news_items_announced_at_publish_at")
 
     op.drop_table("news_items")
+    op.drop_table("email_preferences")
+    with op.batch_alter_table("email_deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_email_deliveries_status_next_attempt_at")
+        batch_op.drop_index(batch_op.f("ix_email_deliveries_account_id"))
+
+    op.drop_table("email_deliveries")
     with op.batch_alter_table("staff_roles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_roles_staff_member_id"))
         batch_op.drop_index(batch_op.f("ix_staff_roles_organisation_id"))
