@@ -33,13 +33,16 @@ async def _migrate(settings: Settings) -> None:
 async def _seed(settings: Settings) -> bool:
     from gateway.clock import system_clock
     from gateway.demo import seed_demo
+    from gateway.media import storage_from_url
 
     engine, sessionmaker = _session_scope(settings)
+    storage = storage_from_url(settings.storage_url)
     try:
         async with sessionmaker() as session:
             now = system_clock()
-            return await seed_demo(session, now.date(), now)
+            return await seed_demo(session, now.date(), now, storage)
     finally:
+        await storage.close()
         await engine.dispose()
 
 

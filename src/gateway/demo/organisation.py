@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.passwords import hash_password
+from gateway.demo.location import seed_demo_location
 from gateway.demo.messages import seed_demo_messages
 from gateway.domain import SwapPolicy, valid_until
+from gateway.media import Storage
 from gateway.models import (
     Account,
     CareType,
@@ -145,8 +147,14 @@ def _slug(name: str) -> str:
     return name.lower().replace(" ", "").replace("ë", "e").replace("ö", "o")
 
 
-async def seed_demo(session: AsyncSession, today: date, now: datetime) -> bool:
-    """Create the demo data; False when it is there already."""
+async def seed_demo(
+    session: AsyncSession, today: date, now: datetime, storage: Storage | None = None
+) -> bool:
+    """Create the demo data; False when it is there already.
+
+    With `storage`, the locations get their policies, news, newsletters and invoices too, as
+    real PDFs written there (`demo.location`).
+    """
     if await session.scalar(select(Organisation.id).where(Organisation.domain == DEMO_DOMAIN)):
         return False
     rng = random.Random(2026)  # noqa: S311 (demo data, not security)
@@ -338,6 +346,8 @@ async def seed_demo(session: AsyncSession, today: date, now: datetime) -> bool:
             )
         )
     await session.commit()
+    if storage is not None:
+        await seed_demo_location(session, storage, org.id, org.name, today, now)
     return True
 
 
