@@ -9,13 +9,11 @@ then each account gets one mail with all of them.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -43,9 +41,6 @@ from gateway.models import (
 from gateway.services.notifications import CATEGORY_OF_KIND
 from gateway.services.unsubscribe import unsubscribe_url
 
-if TYPE_CHECKING:
-    from gateway.runtime import Runtime
-
 log = logging.getLogger(__name__)
 
 WORKER = "email"
@@ -53,7 +48,6 @@ BATCH = 200
 SEND_BATCH = 50
 MAX_ATTEMPTS = 8
 DIGEST_HOUR = time(18, 0)
-INTERVAL = timedelta(seconds=30)
 STATUS_WORDS = {
     "APPROVED": "goedgekeurd",
     "REJECTED": "afgewezen",
@@ -242,21 +236,3 @@ async def send_due(
                 row.status, row.sent_at, row.attempts = DeliveryStatus.SENT, now, row.attempts + 1
         await session.commit()
     return counts
-
-
-async def deliver_email_periodically(runtime: Runtime) -> None:
-    """The server's background task: collect and send every `INTERVAL`."""
-    settings = runtime.settings
-    links = MailLinks(
-        public_base_url=settings.public_base_url,
-        api_url=settings.public_api_url or settings.public_base_url,
-        secret=settings.secret_key,
-    )
-    while True:
-        try:
-            async with runtime.sessionmaker() as session:
-                await collect(session, runtime.clock())
-                await send_due(session, runtime.mailer, links, runtime.clock())
-        except Exception:
-            log.exception("e-mail delivery failed; retrying next round")
-        await asyncio.sleep(INTERVAL.total_seconds())

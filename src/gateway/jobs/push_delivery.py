@@ -14,11 +14,9 @@ Two steps, each its own transaction:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -41,16 +39,12 @@ from gateway.models import (
 from gateway.push import PushMessage, Sender, SendOutcome
 from gateway.services.notifications import CATEGORY_OF_KIND
 
-if TYPE_CHECKING:
-    from gateway.runtime import Runtime
-
 log = logging.getLogger(__name__)
 
 WORKER = "push"
 BATCH = 200
 SEND_BATCH = 50
 MAX_ATTEMPTS = 8
-INTERVAL = timedelta(seconds=5)
 
 
 async def _cursor(session: AsyncSession, organisation_id: int, now: datetime) -> DeliveryCursor:
@@ -198,18 +192,3 @@ async def _record(
         else:
             delivery.next_attempt_at = now + retry_delay(delivery.attempts)
     await session.commit()
-
-
-async def deliver_push_periodically(runtime: Runtime) -> None:
-    """The server's background task: collect and send every `INTERVAL`."""
-    from gateway.push import senders_from_settings
-
-    senders = senders_from_settings(runtime.settings)
-    while True:
-        try:
-            async with runtime.sessionmaker() as session:
-                await collect(session, runtime.clock())
-                await send_due(session, senders, runtime.clock())
-        except Exception:
-            log.exception("push delivery failed; retrying next round")
-        await asyncio.sleep(INTERVAL.total_seconds())

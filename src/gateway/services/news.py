@@ -7,11 +7,9 @@ that task: visibility is `publish_at <= now`, the task only sends the notificati
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,16 +23,12 @@ from gateway.ids import pk_of, to_global_id
 from gateway.live import Audience, EventPublisher, events
 from gateway.models import Event, Location, NewsItem, StaffRole, StaffRoleKind
 
-if TYPE_CHECKING:
-    from gateway.runtime import Runtime
-
 log = logging.getLogger(__name__)
 
 NEWS_PUBLISHED = "news.published"
 MAX_TITLE = 200
 MAX_BODY = 100_000
 MAX_AHEAD = timedelta(days=366)
-ANNOUNCE_INTERVAL = timedelta(minutes=1)
 BATCH = 100
 
 
@@ -217,16 +211,3 @@ async def announce_due_news(session: AsyncSession, now: datetime, publisher: Eve
         total += len(recorded)
         if len(due) < BATCH:
             return total
-
-
-async def announce_news_periodically(runtime: Runtime) -> None:
-    """The server's background task: announce scheduled news every `ANNOUNCE_INTERVAL`."""
-    while True:
-        try:
-            async with runtime.sessionmaker() as session:
-                announced = await announce_due_news(session, runtime.clock(), runtime.events)
-            if announced:
-                log.info("announced %d scheduled news items", announced)
-        except Exception:
-            log.exception("announcing scheduled news failed; retrying next round")
-        await asyncio.sleep(ANNOUNCE_INTERVAL.total_seconds())
