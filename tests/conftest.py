@@ -102,6 +102,7 @@ def test_settings(database_url: str, folder: Path) -> Settings:
         environment="test",
         database_url=database_url,
         mail_url=f"outbox://{folder / 'outbox'}",
+        storage_url=f"file://{folder / 'media'}",
         public_base_url="https://app.example",
         _env_file=None,  # type: ignore[call-arg]
     )

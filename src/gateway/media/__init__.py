@@ -36,12 +36,14 @@ from gateway.media.imaging import (
     process_image,
 )
 from gateway.media.keys import InvalidKey, Variant, content_type_for, validate_key, variant_key
+from gateway.media.photos import StoredPhoto, store_photo
 from gateway.media.signing import (
     MediaGrant,
     MediaSigner,
     MediaUrlRejected,
     ZipEntry,
     ZipGrant,
+    content_disposition,
     safe_filename,
     sign_media_url,
     sign_zip_url,
@@ -75,11 +77,13 @@ __all__ = [
     "ProcessedImage",
     "RejectCode",
     "Storage",
+    "StoredPhoto",
     "Variant",
     "ZipEntry",
     "ZipGrant",
     "ZipMember",
     "bytes_member",
+    "content_disposition",
     "content_type_for",
     "entry_members",
     "pending_writes",
@@ -90,6 +94,7 @@ __all__ = [
     "sniff_image",
     "storage_from_url",
     "storage_member",
+    "store_photo",
     "validate_key",
     "variant_key",
     "verify_media_url",

@@ -19,6 +19,7 @@ import hmac
 import json
 import math
 import re
+import unicodedata
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,15 @@ def safe_filename(name: str) -> str:
     return cleaned[:150] or "download"
 
 
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the UTF-8 one as `filename*` (RFC 6266)."""
+    ascii_name = (
+        unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode() or "download"
+    )
+    ascii_name = ascii_name.replace("\\", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def _expiry(now: datetime, ttl: timedelta) -> int:
     return math.floor((now + ttl).timestamp())
 
@@ -101,7 +111,7 @@ def _signature(secret: str, *parts: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def _checked_expiry(query: Mapping[str, str], now: datetime) -> tuple[str, datetime]:
+def _checked_expiry(query: Mapping[str, str]) -> tuple[str, datetime]:
     exp = query.get("exp", "")
     if not exp.isdigit() or len(exp) > 12:
         raise MediaUrlRejected("malformed")
@@ -140,7 +150,7 @@ def verify_media_url(
     key: str, query: Mapping[str, str], *, secret: str, now: datetime
 ) -> MediaGrant:
     """Check the signature first, then the expiry; raises `MediaUrlRejected`."""
-    exp, expires_at = _checked_expiry(query, now)
+    exp, expires_at = _checked_expiry(query)
     name = query.get("dl", "")
     _check(secret, query, ("media", key, exp, name))
     if expires_at <= now:
@@ -189,7 +199,7 @@ def sign_zip_url(
 
 def verify_zip_url(query: Mapping[str, str], *, secret: str, now: datetime) -> ZipGrant:
     """Check a ZIP URL's signature and expiry; raises `MediaUrlRejected`."""
-    exp, expires_at = _checked_expiry(query, now)
+    exp, expires_at = _checked_expiry(query)
     manifest = query.get("m", "")
     name = query.get("dl", "")
     _check(secret, query, ("zip", manifest, exp, name))

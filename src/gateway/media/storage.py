@@ -67,9 +67,33 @@ class Storage(Protocol):
         """Remove the object; a missing one is not an error."""
         ...
 
+    def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
+        """Every stored key starting with `prefix`, in no particular order (for sweeps, tests)."""
+        ...
+
     async def close(self) -> None:
         """Release connections; the storage is not used afterwards."""
         ...
+
+
+class StorageBase:
+    """What every backend derives from `stat` and `stream` alike."""
+
+    async def stat(self, key: str) -> ObjectInfo:
+        raise NotImplementedError
+
+    def stream(self, key: str, *, start: int = 0, stop: int | None = None) -> AsyncIterator[bytes]:
+        raise NotImplementedError
+
+    async def exists(self, key: str) -> bool:
+        try:
+            await self.stat(key)
+        except ObjectNotFound:
+            return False
+        return True
+
+    async def read(self, key: str) -> bytes:
+        return b"".join([chunk async for chunk in self.stream(key)])
 
 
 def storage_from_url(url: str) -> Storage:
@@ -84,7 +108,10 @@ def storage_from_url(url: str) -> Storage:
 
         return FileStorage(Path(url.removeprefix("file://")))
     if url.startswith("s3://"):
-        from gateway.media.storage_s3 import S3Storage
+        try:
+            from gateway.media.storage_s3 import S3Storage
+        except ImportError as exc:
+            raise ValueError("s3:// storage needs aiobotocore: pip install '.[s3]'") from exc
 
         parts = urlsplit(url)
         query = {name: values[-1] for name, values in parse_qs(parts.query).items()}

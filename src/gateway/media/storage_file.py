@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gateway.media.keys import content_type_for, validate_key
-from gateway.media.storage import CHUNK_SIZE, Content, ObjectInfo, ObjectNotFound
+from gateway.media.storage import CHUNK_SIZE, Content, ObjectInfo, ObjectNotFound, StorageBase
 
 # Temporary files start with a dot, which no valid key segment does, so they are never served.
 _TEMP_PREFIX = ".tmp-"
 
 
-class FileStorage:
+class FileStorage(StorageBase):
     """A folder as storage. Every blocking call runs in a worker thread."""
 
     def __init__(self, root: Path) -> None:
@@ -41,7 +41,9 @@ class FileStorage:
                         await asyncio.to_thread(handle.write, chunk)
                 await asyncio.to_thread(_flush_and_sync, handle)
             finally:
-                await asyncio.to_thread(handle.close)
+                # Closed here, not in a thread: an await in a cancelled task (a client gone)
+                # may never return, and the descriptor would stay open until collected.
+                handle.close()
             # The rename is the commit: readers see the old file or the whole new one.
             await asyncio.to_thread(os.replace, temp, path)
         except BaseException:
@@ -65,13 +67,6 @@ class FileStorage:
             key=key, size=result.st_size, etag=etag, content_type=content_type_for(key)
         )
 
-    async def exists(self, key: str) -> bool:
-        try:
-            await self.stat(key)
-        except ObjectNotFound:
-            return False
-        return True
-
     async def stream(
         self, key: str, *, start: int = 0, stop: int | None = None
     ) -> AsyncIterator[bytes]:
@@ -92,13 +87,27 @@ class FileStorage:
                     remaining -= len(chunk)
                 yield chunk
         finally:
-            await asyncio.to_thread(handle.close)
-
-    async def read(self, key: str) -> bytes:
-        return b"".join([chunk async for chunk in self.stream(key)])
+            handle.close()  # see `put`: no await on the way out of a cancelled download
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
+        found = await asyncio.to_thread(self._walk)
+        for key in found:
+            if key.startswith(prefix):
+                yield key
+
+    def _walk(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for path in self.root.rglob("*"):
+            key = path.relative_to(self.root).as_posix()
+            # Temporary files of writes in progress are not objects (yet).
+            if path.is_file() and not path.name.startswith(_TEMP_PREFIX):
+                found.append(key)
+        return found
 
     async def close(self) -> None:
         return None

@@ -1,11 +1,20 @@
-"""HTTP details of media responses: one byte range (RFC 9110 14.2) and download names (RFC 6266)."""
+"""HTTP details of media responses: one byte range (RFC 9110 14.2), entity tags."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote
+
+# Kept importable from here, where it was first (the media route's helpers).
+from gateway.media.signing import content_disposition
+
+__all__ = [
+    "ByteRange",
+    "RangeNotSatisfiable",
+    "content_disposition",
+    "etag_matches",
+    "parse_range",
+]
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
@@ -57,15 +66,6 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
 
 def _unsatisfiable() -> ByteRange:
     raise RangeNotSatisfiable
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback name and the UTF-8 one as `filename*` (RFC 6266)."""
-    ascii_name = (
-        unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode() or "download"
-    )
-    ascii_name = ascii_name.replace("\\", "_").replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def etag_matches(header: str | None, etag: str) -> bool:

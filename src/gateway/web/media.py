@@ -17,7 +17,8 @@ from starlette.types import Receive, Scope, Send
 from gateway.media import (
     MediaUrlRejected,
     ObjectNotFound,
-    ZipEntry,
+    ZipGrant,
+    content_disposition,
     entry_members,
     verify_media_url,
     verify_zip_url,
@@ -27,7 +28,6 @@ from gateway.media.signing import MEDIA_PREFIX, ZIP_PATH
 from gateway.runtime import Runtime
 from gateway.web.http_ranges import (
     RangeNotSatisfiable,
-    content_disposition,
     etag_matches,
     parse_range,
 )
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 _SAFE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
-    "Cross-Origin-Resource-Policy": "same-site",
 }
 
 
@@ -68,22 +67,18 @@ class MediaEndpoint:
         query = dict(request.query_params)
         path = request.url.path
         now = runtime.clock()
+        secret = runtime.settings.secret_key
         try:
             if path == ZIP_PATH:
-                zip_grant = verify_zip_url(query, secret=runtime.settings.secret_key, now=now)
+                bundle = verify_zip_url(query, secret=secret, now=now)
             else:
                 grant = verify_media_url(
-                    path.removeprefix(MEDIA_PREFIX),
-                    query,
-                    secret=runtime.settings.secret_key,
-                    now=now,
+                    path.removeprefix(MEDIA_PREFIX), query, secret=secret, now=now
                 )
         except (MediaUrlRejected, ValueError):
             return _refused()
         if path == ZIP_PATH:
-            return await self._zip(
-                runtime, zip_grant.entries, zip_grant.filename, zip_grant.max_age(now)
-            )
+            return await self._zip(request, runtime, bundle, bundle.max_age(now))
         return await self._object(request, runtime, grant.key, grant.filename, grant.max_age(now))
 
     async def _object(
@@ -130,17 +125,23 @@ class MediaEndpoint:
         )
 
     async def _zip(
-        self, runtime: Runtime, entries: tuple[ZipEntry, ...], filename: str, max_age: int
+        self, request: Request, runtime: Runtime, bundle: ZipGrant, max_age: int
     ) -> Response:
         try:
-            members = await entry_members(runtime.storage, entries, modified_at=runtime.clock())
+            members = await entry_members(
+                runtime.storage, bundle.entries, modified_at=runtime.clock()
+            )
         except ObjectNotFound:
             return PlainTextResponse("Not found.", status_code=404, headers=_SAFE_HEADERS)
         headers = {
             "Cache-Control": f"private, max-age={max_age}",
-            "Content-Disposition": content_disposition(filename),
+            "Content-Disposition": content_disposition(bundle.filename),
             **_SAFE_HEADERS,
         }
+        if request.method == "HEAD":
+            head = Response(headers=headers, media_type="application/zip")
+            del head.headers["content-length"]  # not known before the ZIP is made
+            return head
         return StreamingResponse(
             _logged(zip_stream(members)), headers=headers, media_type="application/zip"
         )
