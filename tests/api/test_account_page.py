@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.builders import PASSWORD, World
-from tests.support import Database, GraphQLClient
+from tests.support import Database, GraphQLClient, RunningServer
+from tests.ws_client import ws_connect
 
 ACCOUNT = """
 {
@@ -50,6 +51,7 @@ mutation($email: String!, $password: String!) {
 }
 """
 ME = "{ me { email } }"
+FEED = "subscription { notifications { cursor } }"
 NEW_PASSWORD = "lange zomeravonden"
 
 
@@ -256,3 +258,24 @@ async def test_someone_elses_session_looks_like_no_session(
     )
     assert node == {"node": None}
     assert await gql.data(ME, token=world.token("bram")) == {"me": {"email": "bram@example.nl"}}
+
+
+async def test_a_password_change_closes_the_other_sessions_sockets(
+    gql: GraphQLClient, server: RunningServer, world: World
+) -> None:
+    laptop = await login(gql)
+    async with ws_connect(server.url) as phone, ws_connect(server.url) as desk:
+        await phone.init(world.token("anna"))
+        await phone.subscribe("1", FEED)
+        await desk.init(laptop)
+        await desk.subscribe("1", FEED)
+
+        await gql.data(
+            CHANGE,
+            {"input": {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}},
+            token=laptop,
+        )
+
+        assert await phone.closed() == (4403, "Forbidden")
+        await desk.subscribe("q", ME)  # the session that changed it stays connected
+        assert await desk.next_data() == {"me": {"email": "anna@example.nl"}}
