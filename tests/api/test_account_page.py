@@ -224,9 +224,12 @@ async def test_a_weak_or_unchanged_new_password_is_refused(
 
 async def test_sessions_are_listed_and_one_can_be_ended(gql: GraphQLClient, world: World) -> None:
     other = await login(gql)
-    listed = await gql.data("{ me { sessions { id current } } }", token=world.token("anna"))
+    listed = await gql.data(
+        "{ me { sessions { id current userAgent } } }", token=world.token("anna")
+    )
     sessions = listed["me"]["sessions"]
     assert [s["current"] for s in sessions] == [False, True]  # newest first
+    assert sessions[0]["userAgent"].startswith("python-httpx/")  # as the login named itself
 
     data = await gql.data(REVOKE, {"id": sessions[0]["id"]}, token=world.token("anna"))
 

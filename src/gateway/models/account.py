@@ -49,7 +49,6 @@ class AccessToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     # Shown in the list of one's sessions, so a parent can tell which device to sign out.
     user_agent: Mapped[str] = mapped_column(String(200), default="")
-    client_address: Mapped[str] = mapped_column(String(64), default="")
 
 
 class LinkToken:

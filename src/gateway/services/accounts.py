@@ -59,7 +59,6 @@ async def issue_token(
     ttl: timedelta,
     *,
     user_agent: str = "",
-    client_address: str = "",
 ) -> LoginSession:
     token = new_token(ACCESS_PREFIX)
     session.add(
@@ -69,7 +68,6 @@ async def issue_token(
             created_at=now,
             expires_at=now + ttl,
             user_agent=user_agent[:200],
-            client_address=client_address[:64],
         )
     )
     return LoginSession(token=token, expires_at=now + ttl, account=account)
@@ -118,9 +116,7 @@ async def login(
         )
     assert account is not None
     await throttle.clear(session, keys[0])
-    result = await issue_token(
-        session, account, now, token_ttl, user_agent=user_agent, client_address=client_address
-    )
+    result = await issue_token(session, account, now, token_ttl, user_agent=user_agent)
     await session.commit()
     return result
 

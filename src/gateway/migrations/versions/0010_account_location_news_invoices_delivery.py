@@ -2,7 +2,7 @@
 
 Revision ID: 0010
 Revises: 0005
-Create Date: 2026-12-01 22:23:41.835292
+Create Date: 2026-12-01 22:44:57.051366
 """
 
 from __future__ import annotations
@@ -418,9 +418,6 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("user_agent", sa.String(length=200), nullable=False, server_default="")
         )
-        batch_op.add_column(
-            sa.Column("client_address", sa.String(length=64), nullable=False, server_default="")
-        )
 
     with op.batch_alter_table("guardians", schema=None) as batch_op:
         batch_op.add_column(
@@ -460,7 +457,6 @@ def downgrade() -> None:
         batch_op.drop_column("street")
 
     with op.batch_alter_table("access_tokens", schema=None) as batch_op:
-        batch_op.drop_column("client_address")
         batch_op.drop_column("user_agent")
 
     with op.batch_alter_table("push_deliveries", schema=None) as batch_op:
