@@ -6,6 +6,7 @@ children go, and helpers for documents, policies, roles, news and newsletters.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,6 +24,8 @@ from gateway.models import (
     StaffRoleKind,
 )
 from tests.builders import World
+
+_numbers = itertools.count(1)
 
 
 @dataclass
@@ -50,7 +53,7 @@ class Content:
         async with self.world.db.sessionmaker() as s:
             doc = Document(
                 organisation_id=self.world.ids[org],
-                storage_key=f"documents/{org}/{len(name)}-{abs(hash(name)) % 10**8}.pdf",
+                storage_key=f"documents/{org}/{next(_numbers)}.pdf",
                 filename=name,
                 content_type="application/pdf",
                 size_bytes=size,

@@ -11,7 +11,8 @@ from gateway.live import NoLivePublisher
 from gateway.services.news import announce_due_news
 from tests.builders import World
 from tests.news_support import Content
-from tests.support import Database, FrozenClock, GraphQLClient
+from tests.support import Database, FrozenClock, GraphQLClient, RunningServer
+from tests.ws_client import ws_connect
 
 NEWS = """
 query($first: Int, $after: String, $location: ID) {
@@ -319,3 +320,37 @@ async def test_the_same_idempotency_key_publishes_once(
     assert first["publishNews"]["newsItem"]["id"] == again["publishNews"]["newsItem"]["id"]
     assert await db.count("news_items") == 1
     assert await db.count("events") == 1
+
+
+async def test_a_published_item_arrives_on_the_live_feed(
+    gql: GraphQLClient, server: RunningServer, world: World, content: Content
+) -> None:
+    await content.grant_editor("sita", "centrum")
+    live = """
+    subscription { notifications { notification { kind subject { ... on NewsItem { title } } } } }
+    """
+    async with ws_connect(server.url) as anna, ws_connect(server.url) as mo:
+        await anna.init(world.token("anna"))
+        await anna.subscribe("1", live)
+        await mo.init(world.token("mo"))
+        await mo.subscribe("1", live)
+
+        await gql.data(
+            PUBLISH,
+            {
+                "input": {
+                    "title": "Live",
+                    "bodyHtml": "<p>Nu</p>",
+                    "locationId": world.gid("Location", "centrum"),
+                }
+            },
+            token=world.token("sita"),
+        )
+
+        assert await anna.next_data() == {
+            "notifications": {
+                "notification": {"kind": "NEWS_PUBLISHED", "subject": {"title": "Live"}}
+            }
+        }
+        await mo.subscribe("q", "{ me { email } }")  # Maan's parent hears nothing of it
+        assert await mo.next_data() == {"me": {"email": "anna@example.nl"}}
