@@ -30,6 +30,7 @@ from gateway.settings import Settings, get_settings
 from gateway.web import GraphQLHTTP, GraphQLWebSocket, MediaEndpoint
 from gateway.web.graphiql import ASSET_PATH as GRAPHIQL_ASSETS
 from gateway.web.graphiql import GraphiQL
+from gateway.web.unsubscribe import unsubscribe_endpoint
 
 
 async def _health(request: Request) -> JSONResponse:
@@ -149,6 +150,7 @@ def create_app(
             Route("/graphql", graphql),
             Route("/healthz", _health),
             *([Route(f"{GRAPHIQL_ASSETS}/{{name}}", graphiql.asset)] if graphiql else []),
+            Route("/unsubscribe", unsubscribe_endpoint, methods=["GET", "POST"]),
             # Everything under /media, the bare prefix included, answers only to a signature.
             Route("/media", media),
             Route("/media/{rest:path}", media),

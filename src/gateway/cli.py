@@ -239,6 +239,51 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _import_invoices(settings: Settings, domain: str, folder: Path) -> object:
+    from gateway.clock import system_clock
+    from gateway.media import storage_from_url
+    from gateway.services.invoice_import import import_invoices
+
+    engine, sessionmaker = _session_scope(settings)
+    storage = storage_from_url(settings.storage_url)
+    try:
+        async with sessionmaker() as session:
+            return await import_invoices(
+                session, storage, system_clock(), domain=domain, folder=folder
+            )
+    finally:
+        await storage.close()
+        await engine.dispose()
+
+
+def cmd_import_invoices(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.services.invoice_import import ImportResult
+
+    result = asyncio.run(_import_invoices(settings, args.domain, Path(args.folder)))
+    assert isinstance(result, ImportResult)
+    if result.errors:
+        for error in result.errors:
+            print(f"ouderportaal: {error}", file=sys.stderr)
+        print("nothing was imported", file=sys.stderr)
+        return 1
+    print(
+        f"imported {result.created} new and {result.updated} updated invoices; "
+        f"{result.lines_invoiced} extra days are now invoiced"
+    )
+    return 0
+
+
+def cmd_vapid_keys(_args: argparse.Namespace, _settings: Settings) -> int:
+    from gateway.push import generate_vapid_keys
+
+    keys = generate_vapid_keys()
+    print("# Web Push (VAPID) keys; put the first line in the environment or .env.")
+    print(f"VAPID_PRIVATE_KEY={keys.private_key}")
+    print("# public key (applicationServerKey, also in the schema as webPushPublicKey):")
+    print(f"# {keys.public_key}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ouderportaal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -271,6 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="delete forgotten login throttle counters and stale known addresses "
         "(the server does hourly)",
     ).set_defaults(run=cmd_prune_logins)
+    invoices = sub.add_parser(
+        "import-invoices",
+        help="publish invoices from the billing system: a folder with invoices.csv and PDFs "
+        "(columns: see gateway/domain/invoice_rows.py)",
+    )
+    invoices.add_argument("folder", help="folder holding invoices.csv and the PDF files")
+    invoices.add_argument("--domain", required=True, help="portal domain of the organisation")
+    invoices.set_defaults(run=cmd_import_invoices)
+    sub.add_parser("vapid-keys", help="make a Web Push (VAPID) key pair").set_defaults(
+        run=cmd_vapid_keys
+    )
     outbox = sub.add_parser("outbox", help="show mails written to the outbox folder")
     outbox.add_argument("--last", type=int, default=10, help="how many of the newest to show")
     outbox.set_defaults(run=cmd_outbox)

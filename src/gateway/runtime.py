@@ -15,6 +15,7 @@ from gateway.live import EventPublisher, NoLivePublisher
 from gateway.mail import Mailer
 from gateway.media import ImageProcessor, MediaSigner, Storage, storage_from_url
 from gateway.services.activation import ActivationSettings
+from gateway.services.password_reset import ResetSettings
 from gateway.services.throttle import ThrottlePolicy
 from gateway.settings import Settings
 
@@ -60,6 +61,12 @@ class Runtime:
             lead=self.settings.activation_lead,
             ttl=self.settings.activation_token_ttl,
             public_base_url=self.settings.public_base_url,
+        )
+
+    @property
+    def password_reset(self) -> ResetSettings:
+        return ResetSettings(
+            ttl=self.settings.password_reset_ttl, public_base_url=self.settings.public_base_url
         )
 
     @property

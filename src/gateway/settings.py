@@ -26,11 +26,14 @@ class Settings(BaseSettings):
     broadcast_url: str = "memory://"
     secret_key: str = Field(default=DEV_SECRET, min_length=16)
     public_base_url: str = "http://127.0.0.1:8000"
+    # Where mail clients reach this gateway (one-click unsubscribe); empty: `public_base_url`.
+    public_api_url: str = ""
     access_token_ttl: timedelta = timedelta(days=30)
     # How long a process trusts what it learnt of a token; logouts reach it at once regardless.
     viewer_cache_ttl: timedelta = timedelta(seconds=10)
     activation_token_ttl: timedelta = timedelta(days=14)
     activation_lead: timedelta = timedelta(weeks=6)
+    password_reset_ttl: timedelta = timedelta(hours=1)
     mail_url: str = f"outbox://{DEFAULT_DATA_DIR / 'outbox'}"
     mail_from: str = "Ouderportaal <noreply@ouderportaal.nl>"
     storage_url: str = f"file://{DEFAULT_DATA_DIR / 'media'}"
@@ -56,6 +59,9 @@ class Settings(BaseSettings):
     # Peers whose X-Forwarded-For names the client (addresses or networks, comma-separated);
     # the default suits a reverse proxy on the same host. Empty: believe no such header.
     trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
+    # Web Push (VAPID): make a pair with `ouderportaal vapid-keys`; empty switches push off.
+    vapid_private_key: str = ""
+    vapid_subject: str = "mailto:beheer@ouderportaal.nl"
     graphiql: bool | None = None
     log_level: str = "INFO"
 
@@ -64,6 +70,7 @@ class Settings(BaseSettings):
         "viewer_cache_ttl",
         "activation_token_ttl",
         "activation_lead",
+        "password_reset_ttl",
         "media_url_ttl",
         "live_poll_interval",
         "event_retention",

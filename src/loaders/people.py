@@ -7,8 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 
 from gateway.auth import access
-from gateway.models import Account, Guardian, StaffMember
-from loaders.base import KEYS, Reader, one_per_key, prepared, prepared_rows
+from gateway.models import (
+    AccessToken,
+    Account,
+    EmailFrequency,
+    EmailPreference,
+    Guardian,
+    StaffMember,
+)
+from loaders.base import KEYS, Reader, many_per_key, one_per_key, prepared, prepared_rows
 
 _GUARDIANS_BY_ID = prepared(
     select(Guardian).where(Guardian.id.in_(KEYS), access.guardian_in_scope(Guardian.id))
@@ -56,3 +63,41 @@ async def display_names_by_account(reader: Reader, keys: Sequence[int]) -> list[
     rows = await reader.rows(_DISPLAY_NAMES_BY_ACCOUNT, keys)
     names = {account_id: f"{first} {last}" for account_id, first, last in rows}
     return [names.get(k) for k in keys]
+
+
+async def sessions_by_account(reader: Reader, keys: Sequence[int]) -> list[list[AccessToken]]:
+    """Not yet revoked sessions, newest first; only one's own (expired ones are for the caller
+    to drop: loaders know today, not the instant)."""
+    rows = await reader.all(
+        select(AccessToken)
+        .where(
+            AccessToken.account_id.in_(keys),
+            access.own_account_record(AccessToken.account_id, reader.viewer),
+            AccessToken.revoked_at.is_(None),
+        )
+        .order_by(AccessToken.created_at.desc(), AccessToken.id.desc())
+    )
+    return many_per_key(rows, lambda t: t.account_id, keys)
+
+
+async def sessions_by_id(reader: Reader, keys: Sequence[int]) -> list[AccessToken | None]:
+    rows = await reader.all(
+        select(AccessToken).where(
+            AccessToken.id.in_(keys),
+            access.own_account_record(AccessToken.account_id, reader.viewer),
+            AccessToken.revoked_at.is_(None),
+        )
+    )
+    return one_per_key(rows, lambda t: t.id, keys)
+
+
+async def email_frequency_by_account(reader: Reader, keys: Sequence[int]) -> list[EmailFrequency]:
+    """One's own choice (immediately when never chosen); others' read as the default."""
+    rows = await reader.rows(
+        select(EmailPreference.account_id, EmailPreference.frequency).where(
+            EmailPreference.account_id.in_(keys),
+            access.own_account_record(EmailPreference.account_id, reader.viewer),
+        )
+    )
+    chosen = {account_id: frequency for account_id, frequency in rows}
+    return [chosen.get(k, EmailFrequency.IMMEDIATE) for k in keys]

@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 from gateway.auth.viewer import Viewer
 from gateway.domain import OpeningHours
 from gateway.models import (
+    AccessToken,
     Account,
     CareRequest,
     CareRequestDay,
@@ -21,24 +22,41 @@ from gateway.models import (
     ConsentChange,
     DiaryEntry,
     DiaryExport,
+    Document,
+    EmailFrequency,
     Event,
     Group,
     GroupPost,
     GroupSlot,
     Guardian,
+    Invoice,
     Location,
     Message,
+    NewsItem,
+    Newsletter,
     Organisation,
     Photo,
     Placement,
     PlacementDay,
+    Policy,
     StaffMember,
     Thread,
 )
 from gateway.pagination import Page
 from gateway.services.flex_days import PotUse
 from gateway.services.notifications import Settings
-from loaders import care, children, diary, messages, notifications, organisation, people, timeline
+from loaders import (
+    care,
+    children,
+    diary,
+    invoices,
+    messages,
+    news,
+    notifications,
+    organisation,
+    people,
+    timeline,
+)
 from loaders.base import Reader
 
 K = TypeVar("K")
@@ -250,6 +268,50 @@ class Loaders:
     @cached_property
     def flex_use_by_placement(self) -> DataLoader[int, dict[int, PotUse]]:
         return _bind(self.reader, care.flex_use_by_placement)
+
+    @cached_property
+    def sessions_by_account(self) -> DataLoader[int, list[AccessToken]]:
+        return _bind(self.reader, people.sessions_by_account)
+
+    @cached_property
+    def sessions_by_id(self) -> DataLoader[int, AccessToken | None]:
+        return _bind(self.reader, people.sessions_by_id)
+
+    @cached_property
+    def email_frequency_by_account(self) -> DataLoader[int, EmailFrequency]:
+        return _bind(self.reader, people.email_frequency_by_account)
+
+    @cached_property
+    def news_items_by_id(self) -> DataLoader[int, NewsItem | None]:
+        return _bind(self.reader, news.news_items_by_id)
+
+    @cached_property
+    def attachments_by_news(self) -> DataLoader[int, list[Document]]:
+        return _bind(self.reader, news.attachments_by_news)
+
+    @cached_property
+    def newsletters_by_id(self) -> DataLoader[int, Newsletter | None]:
+        return _bind(self.reader, news.newsletters_by_id)
+
+    @cached_property
+    def documents_by_newsletter(self) -> DataLoader[int, Document | None]:
+        return _bind(self.reader, news.documents_by_newsletter)
+
+    @cached_property
+    def policies_by_location(self) -> DataLoader[int, list[tuple[Policy, Document]]]:
+        return _bind(self.reader, news.policies_by_location)
+
+    @cached_property
+    def team_by_location(self) -> DataLoader[int, list[StaffMember]]:
+        return _bind(self.reader, news.team_by_location)
+
+    @cached_property
+    def invoices_by_id(self) -> DataLoader[int, Invoice | None]:
+        return _bind(self.reader, invoices.invoices_by_id)
+
+    @cached_property
+    def documents_by_invoice(self) -> DataLoader[int, Document | None]:
+        return _bind(self.reader, invoices.documents_by_invoice)
 
     def clear_all(self) -> None:
         """Forget cached rows, e.g. after a mutation changed them (of the loaders made so far)."""

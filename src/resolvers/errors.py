@@ -31,14 +31,13 @@ class UserErrorCode(Enum):
         "TOO_MANY_ATTEMPTS", description="Too many failed attempts; wait before trying again."
     )
     TOKEN_INVALID = strawberry.enum_value(
-        "TOKEN_INVALID", description="The activation link is unknown or was replaced."
+        "TOKEN_INVALID",
+        description="The link (activation or new password) is unknown or was replaced.",
     )
     TOKEN_EXPIRED = strawberry.enum_value(
-        "TOKEN_EXPIRED", description="The activation link has expired; ask for a new one."
+        "TOKEN_EXPIRED", description="The link has expired; ask for a new one."
     )
-    TOKEN_USED = strawberry.enum_value(
-        "TOKEN_USED", description="The activation link has been used already."
-    )
+    TOKEN_USED = strawberry.enum_value("TOKEN_USED", description="The link has been used already.")
     PASSWORD_TOO_WEAK = strawberry.enum_value(
         "PASSWORD_TOO_WEAK", description="The password is too short or too simple."
     )

@@ -17,25 +17,34 @@ from gateway.masking import MaskUnexpectedErrors
 from resolvers.care_queries import CareQuery
 from resolvers.context import context_for_viewer
 from resolvers.diary_queries import DiaryQuery
+from resolvers.invoice_queries import InvoiceQuery
 from resolvers.message_queries import MessageQuery
 from resolvers.mutations import CoreMutation
 from resolvers.mutations.care import CareMutation
+from resolvers.mutations.delivery import PushMutation, PushQuery
 from resolvers.mutations.diary import DiaryMutation
 from resolvers.mutations.messages import MessageMutation
+from resolvers.mutations.news import NewsMutation
+from resolvers.mutations.profile import AccountMutation
+from resolvers.news_queries import NewsQuery
 from resolvers.queries import CoreQuery
 from resolvers.subscriptions import LIVE_FIELDS, SHARED_FIELDS, Subscription
 from resolvers.types.care import CareRequest
 from resolvers.types.children import Child, Placement
 from resolvers.types.diary import DiaryEntry, GroupPost
 from resolvers.types.exports import DiaryExport
+from resolvers.types.invoices import Invoice
 from resolvers.types.messages import Message, Thread
+from resolvers.types.news import NewsItem, Newsletter
 from resolvers.types.notifications import Notification
 from resolvers.types.organisation import Group, Location, Organisation, StaffMember
 from resolvers.types.people import Account, Guardian
 from resolvers.types.photos import Photo
+from resolvers.types.sessions import AccountSession
 
 NODE_TYPES: list[type] = [
     Account,
+    AccountSession,
     CareRequest,
     Child,
     DiaryEntry,
@@ -43,8 +52,11 @@ NODE_TYPES: list[type] = [
     Group,
     GroupPost,
     Guardian,
+    Invoice,
     Location,
     Message,
+    NewsItem,
+    Newsletter,
     Notification,
     Organisation,
     Photo,
@@ -55,12 +67,20 @@ NODE_TYPES: list[type] = [
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CoreQuery, MessageQuery, CareQuery, DiaryQuery):
+class Query(CoreQuery, MessageQuery, CareQuery, DiaryQuery, NewsQuery, InvoiceQuery, PushQuery):
     pass
 
 
 @strawberry.type(description="Everything that changes something. Each mutation is one transaction.")
-class Mutation(CoreMutation, MessageMutation, CareMutation, DiaryMutation):
+class Mutation(
+    CoreMutation,
+    MessageMutation,
+    CareMutation,
+    DiaryMutation,
+    AccountMutation,
+    NewsMutation,
+    PushMutation,
+):
     pass
 
 

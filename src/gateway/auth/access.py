@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -55,9 +55,13 @@ from gateway.models import (
     Child,
     DiaryEntry,
     DiaryExport,
+    Group,
     GroupPost,
     Guardian,
     Guardianship,
+    Invoice,
+    Location,
+    NewsItem,
     Photo,
     PhotoTag,
     Placement,
@@ -351,11 +355,84 @@ __all__ = [
     "guardian_in_scope",
     "guardian_visible",
     "in_organisation",
+    "invoice_visible",
+    "location_content_visible",
+    "news_visible",
     "organisation_in_scope",
+    "own_account_record",
     "photo_visible",
     "placed_in_group_on",
     "staff_of_group",
     "thread_in_scope",
     "thread_visible",
     "visible_child_ids",
+    "visible_location_ids",
 ]
+
+
+def own_account_record(
+    account_id: SQLColumnExpression[int], viewer: Viewer | None
+) -> ColumnElement[bool]:
+    """Condition for records of one account (sessions, devices): its owner only, never staff."""
+    if viewer is None:
+        return false()
+    return account_id == viewer.account_id
+
+
+def visible_location_ids(viewer: Viewer | None, today: date) -> Select[int]:
+    """Guardians: the locations their visible children are placed at; staff: of their groups."""
+    if viewer is None:
+        return select(Location.id).where(false())
+    if viewer.is_staff:
+        return (
+            select(Group.location_id)
+            .join(StaffGroup, StaffGroup.group_id == Group.id)
+            .where(StaffGroup.staff_member_id == viewer.staff_member_id)
+        )
+    return (
+        select(Group.location_id)
+        .join(Placement, Placement.group_id == Group.id)
+        .where(Placement.child_id.in_(visible_child_ids(viewer, today)))
+    )
+
+
+def location_content_visible(
+    organisation_id: SQLColumnExpression[int],
+    location_id: SQLColumnExpression[int | None],
+    viewer: Viewer | None,
+    today: date,
+) -> ColumnElement[bool]:
+    """Condition for what a location or (location NULL) the whole organisation publishes:
+    news, newsletters, policies. Another location's content is as absent as a missing row."""
+    if viewer is None:
+        return false()
+    return and_(
+        organisation_id == viewer.organisation_id,
+        or_(location_id.is_(None), location_id.in_(visible_location_ids(viewer, today))),
+    )
+
+
+def news_visible(viewer: Viewer | None, today: date, now: datetime) -> ColumnElement[bool]:
+    """Condition on `NewsItem`: published (from `publish_at` on) to the viewer's scope; a
+    scheduled item only to its author."""
+    if viewer is None:
+        return false()
+    published = and_(
+        location_content_visible(NewsItem.organisation_id, NewsItem.location_id, viewer, today),
+        NewsItem.publish_at <= now,
+    )
+    own = and_(
+        NewsItem.organisation_id == viewer.organisation_id,
+        NewsItem.author_account_id == viewer.account_id,
+    )
+    return or_(published, own)
+
+
+def invoice_visible(viewer: Viewer | None) -> ColumnElement[bool]:
+    """Condition on `Invoice`: only the guardian who pays it; not the other parent, not staff."""
+    if viewer is None or viewer.guardian_id is None:
+        return false()
+    return and_(
+        Invoice.organisation_id == viewer.organisation_id,
+        Invoice.payer_guardian_id == viewer.guardian_id,
+    )

@@ -1,4 +1,4 @@
-"""Opaque bearer and activation tokens: random, shown once, stored only as a hash."""
+"""Opaque bearer, activation and reset tokens: random, shown once, stored only as a hash."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import secrets
 
 ACCESS_PREFIX = "op_"
 ACTIVATION_PREFIX = "opa_"
+RESET_PREFIX = "opr_"
 
 
 def new_token(prefix: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.passwords import hash_password
+from gateway.demo.location import seed_demo_location
 from gateway.demo.messages import seed_demo_messages
 from gateway.demo.timeline import seed_demo_timeline
 from gateway.domain import SwapPolicy, valid_until
@@ -152,7 +153,9 @@ async def seed_demo(
 ) -> bool:
     """Create the demo data; False when it is there already.
 
-    With `storage`, children get their timelines too (diary entries, photos, group posts).
+    With `storage`, children get their timelines too (diary entries, photos, group posts), and
+    the locations their policies, news, newsletters and invoices, as real PDFs written there
+    (`demo.location`).
     """
     if await session.scalar(select(Organisation.id).where(Organisation.domain == DEMO_DOMAIN)):
         return False
@@ -347,6 +350,8 @@ async def seed_demo(
             )
         )
     await session.commit()
+    if storage is not None:
+        await seed_demo_location(session, storage, org.id, org.name, today, now)
     return True
 
 

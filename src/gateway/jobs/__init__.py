@@ -2,6 +2,8 @@
 
 Each task here only schedules and runs; what it changes is a use case in `gateway.services`
 (the jobs table itself is `services.job_queue`, so a use case can enqueue in its transaction).
+The delivery workers (`push_delivery`, `email_delivery`) keep their state in rows, so a restart
+loses and repeats nothing.
 """
 
 from gateway.jobs.diary_export import build_diary_export

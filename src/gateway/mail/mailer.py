@@ -40,6 +40,8 @@ class Mail:
     subject: str
     text: str
     html: str | None = None
+    # Extra header fields, e.g. List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class Mailer(Protocol):
@@ -64,6 +66,8 @@ def build_message(mail: Mail, sender: str, now: datetime) -> EmailMessage:
     # An explicit domain: without one, make_msgid asks DNS for this host's name on every mail.
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
+    for name, value in mail.headers:
+        message[name] = value
     message.set_content(mail.text, charset="utf-8", cte="quoted-printable")
     if mail.html is not None:
         message.add_alternative(mail.html, subtype="html", charset="utf-8", cte="quoted-printable")

@@ -6,6 +6,7 @@ from gateway.models.account import (
     ActivationToken,
     KnownLoginAddress,
     LoginThrottle,
+    PasswordResetToken,
     Role,
 )
 from gateway.models.care import (
@@ -20,9 +21,12 @@ from gateway.models.care import (
 from gateway.models.child import CareType, Child, Guardianship, Placement, PlacementDay
 from gateway.models.consent import Consent, ConsentChange, ConsentKind
 from gateway.models.diary import DiaryEntry, GroupPost
+from gateway.models.documents import Document, Policy, PolicyKind
 from gateway.models.event import Event
+from gateway.models.invoices import Invoice, InvoiceKind, InvoiceStatus
 from gateway.models.jobs import DiaryExport, Job, JobState
 from gateway.models.messages import Message, Thread, ThreadRead
+from gateway.models.news import NewsAttachment, NewsItem, Newsletter, StaffRole, StaffRoleKind
 from gateway.models.notifications import (
     NotificationCategory,
     NotificationChannel,
@@ -39,6 +43,16 @@ from gateway.models.organisation import (
 )
 from gateway.models.people import Guardian, StaffGroup, StaffMember
 from gateway.models.photos import Photo, PhotoTag
+from gateway.models.push import (
+    DeliveryCursor,
+    DeliveryStatus,
+    EmailDelivery,
+    EmailFrequency,
+    EmailPreference,
+    PushDelivery,
+    PushPlatform,
+    PushSubscription,
+)
 
 __all__ = [
     "AccessToken",
@@ -52,15 +66,24 @@ __all__ = [
     "Consent",
     "ConsentChange",
     "ConsentKind",
+    "DeliveryCursor",
+    "DeliveryStatus",
     "DiaryEntry",
     "DiaryExport",
+    "Document",
+    "EmailDelivery",
+    "EmailFrequency",
+    "EmailPreference",
     "Event",
     "Group",
     "GroupPost",
     "GroupSlot",
     "Guardian",
     "Guardianship",
+    "Invoice",
+    "InvoiceKind",
     "InvoiceLine",
+    "InvoiceStatus",
     "Job",
     "JobState",
     "KnownLoginAddress",
@@ -68,20 +91,31 @@ __all__ = [
     "LocationOpeningHours",
     "LoginThrottle",
     "Message",
+    "NewsAttachment",
+    "NewsItem",
+    "Newsletter",
     "NotificationCategory",
     "NotificationChannel",
     "NotificationMarker",
     "NotificationSetting",
     "Organisation",
+    "PasswordResetToken",
     "PaymentMethod",
     "Photo",
     "PhotoTag",
     "Placement",
     "PlacementDay",
+    "Policy",
+    "PolicyKind",
+    "PushDelivery",
+    "PushPlatform",
+    "PushSubscription",
     "RequestKind",
     "Role",
     "StaffGroup",
     "StaffMember",
+    "StaffRole",
+    "StaffRoleKind",
     "SwapAllocation",
     "SwapCredit",
     "Thread",

@@ -1,4 +1,4 @@
-"""Login accounts, bearer tokens, activation tokens and login throttling."""
+"""Login accounts, bearer tokens, activation and password-reset tokens, login throttling."""
 
 from __future__ import annotations
 
@@ -47,12 +47,12 @@ class AccessToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # Shown in the list of one's sessions, so a parent can tell which device to sign out.
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
 
 
-class ActivationToken(Base):
-    """A single-use, expiring link token for setting the first password."""
-
-    __tablename__ = "activation_tokens"
+class LinkToken:
+    """The columns of a single-use, expiring token mailed as a link (only its hash is kept)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(
@@ -63,6 +63,18 @@ class ActivationToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+class ActivationToken(LinkToken, Base):
+    """A single-use, expiring link token for setting the first password."""
+
+    __tablename__ = "activation_tokens"
+
+
+class PasswordResetToken(LinkToken, Base):
+    """A single-use, expiring link token for choosing a new password ("wachtwoord vergeten")."""
+
+    __tablename__ = "password_reset_tokens"
 
 
 class LoginThrottle(Base):

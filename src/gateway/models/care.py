@@ -166,3 +166,8 @@ class InvoiceLine(Base):
     minutes: Mapped[int]
     description: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Set by the invoice import once the billing system has invoiced the day; until then the
+    # line shows as "to be invoiced".
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoices.id"), default=None, index=True
+    )

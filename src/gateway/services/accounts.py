@@ -59,7 +59,12 @@ def _require(value: str, limit: int, field: str, label: str) -> None:
 
 
 async def issue_token(
-    session: AsyncSession, account: Account, now: datetime, ttl: timedelta
+    session: AsyncSession,
+    account: Account,
+    now: datetime,
+    ttl: timedelta,
+    *,
+    user_agent: str = "",
 ) -> LoginSession:
     token = new_token(ACCESS_PREFIX)
     session.add(
@@ -68,6 +73,7 @@ async def issue_token(
             token_hash=token_hash(token),
             created_at=now,
             expires_at=now + ttl,
+            user_agent=user_agent[:200],
         )
     )
     return LoginSession(token=token, expires_at=now + ttl, account=account)
@@ -83,6 +89,7 @@ async def login(
     now: datetime,
     token_ttl: timedelta,
     policy: throttle.ThrottlePolicy,
+    user_agent: str = "",
 ) -> LoginSession:
     """Check the three fields; unknown e-mail and wrong password answer exactly alike.
 
@@ -121,7 +128,7 @@ async def login(
         )
     assert account is not None
     await throttle.record_success(session, attempt, account.id, now)
-    result = await issue_token(session, account, now, token_ttl)
+    result = await issue_token(session, account, now, token_ttl, user_agent=user_agent)
     await session.commit()
     return result
 

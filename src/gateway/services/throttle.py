@@ -100,6 +100,12 @@ class Attempt:
         return [self.pair] if known else [self.pair, self.account, self.everywhere]
 
 
+def counter_key(purpose: str, *parts: str) -> str:
+    """The key of a counter of its own for another guarded action (a password change, a reset
+    request), hashed like the login counters so that made-up input is not stored."""
+    return f"{purpose}:{_digest(*parts)}"
+
+
 def _delay(failures: int, free: int, max_delay: timedelta) -> timedelta | None:
     if failures < free:
         return None
@@ -171,6 +177,18 @@ async def record_failure(
         return
     await _count(session, attempt.account, policy.free * ACCOUNT_FACTOR, now, policy)
     await _count(session, attempt.everywhere, policy.free * ADDRESS_FACTOR, now, policy)
+
+
+async def record_key_failure(
+    session: AsyncSession, key: str, now: datetime, policy: ThrottlePolicy
+) -> None:
+    """Count a failure on one counter (`counter_key`); `policy.free` of them, then waits."""
+    await _count(session, key, policy.free, now, policy)
+
+
+async def clear(session: AsyncSession, key: str) -> None:
+    """Start a `counter_key` counter afresh (the guarded action succeeded)."""
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
 async def record_success(

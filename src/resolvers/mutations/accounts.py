@@ -90,6 +90,7 @@ async def login(
             now=ctx.now,
             token_ttl=ctx.runtime.settings.access_token_ttl,
             policy=ctx.runtime.throttle,
+            user_agent=ctx.request.headers.get("user-agent", ""),
         ),
     )
     return SessionPayload.from_outcome(outcome)

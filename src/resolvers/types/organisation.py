@@ -12,6 +12,7 @@ from gateway import models
 from gateway.ids import to_global_id
 from resolvers.context import Info
 from resolvers.relations import then
+from resolvers.types.documents import Policy
 from resolvers.types.node import Node
 
 
@@ -89,6 +90,22 @@ class Location(Node):
     async def groups(self, info: Info) -> list[Group]:
         rows = await info.context.loaders.groups_by_location.load(self.model.id)
         return [Group.from_model(g) for g in rows]
+
+    @strawberry.field(
+        description="The team: everyone working in a group here, by name (see their `groups` "
+        "and `jobTitle`)."
+    )
+    async def team(self, info: Info) -> list[StaffMember]:
+        rows = await info.context.loaders.team_by_location.load(self.model.id)
+        return [StaffMember.from_model(s) for s in rows]
+
+    @strawberry.field(
+        description="Policies of this location and of the organisation, by kind; empty for a "
+        "location that is not yours."
+    )
+    async def policies(self, info: Info) -> list[Policy]:
+        rows = await info.context.loaders.policies_by_location.load(self.model.id)
+        return [Policy.from_models(p, d) for p, d in rows]
 
 
 @strawberry.type(description="A time slot of a group that can be requested as an extra day.")

@@ -14,6 +14,7 @@ from resolvers.context import Info
 from resolvers.relations import then
 from resolvers.types.node import Node
 from resolvers.types.organisation import Organisation, StaffMember
+from resolvers.types.sessions import AccountSession
 
 if TYPE_CHECKING:
     from resolvers.types.children import Child
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
 class Role(Enum):
     GUARDIAN = strawberry.enum_value("guardian", description="A parent or carer of a child.")
     STAFF = strawberry.enum_value("staff", description="A staff member of the organisation.")
+
+
+@strawberry.type(description="A postal address; empty strings where nothing is known.")
+class Address:
+    street: str = strawberry.field(description="Street and house number.")
+    postcode: str = strawberry.field(description="Postcode, e.g. '3511 AB'.")
+    city: str = strawberry.field(description="Town or city.")
 
 
 @strawberry.type(description="A parent or carer of one or more children.")
@@ -55,10 +63,21 @@ class Guardian(Node):
             lambda account: account.email if account else None,
         )
 
-    @strawberry.field(description="Phone number; shown to staff only.")
-    def phone(self, info: Info) -> str | None:
+    def _contact_visible(self, info: Info) -> bool:
+        """Contact details: for the guardian themself and for staff, not for other parents."""
         viewer = info.context.viewer
-        return self.model.phone if viewer is not None and viewer.is_staff else None
+        return viewer is not None and (viewer.is_staff or viewer.guardian_id == self.model.id)
+
+    @strawberry.field(description="Phone number; shown to the guardian themself and to staff.")
+    def phone(self, info: Info) -> str | None:
+        return self.model.phone if self._contact_visible(info) else None
+
+    @strawberry.field(description="Home address; shown to the guardian themself and to staff.")
+    def address(self, info: Info) -> Address | None:
+        if not self._contact_visible(info):
+            return None
+        m = self.model
+        return Address(street=m.street, postcode=m.postcode, city=m.city)
 
     @strawberry.field(description="This guardian's children that you may see.")
     async def children(
@@ -109,3 +128,11 @@ class Account(Node):
             return None
         row = await info.context.loaders.staff_by_id.load(self.model.staff_member_id)
         return StaffMember.from_model(row) if row else None
+
+    @strawberry.field(
+        description="Your signed-in sessions, newest first; empty for anyone else's account."
+    )
+    async def sessions(self, info: Info) -> list[AccountSession]:
+        rows = await info.context.loaders.sessions_by_account.load(self.model.id)
+        now = info.context.now
+        return [AccountSession.from_model(t) for t in rows if t.expires_at > now]
