@@ -66,7 +66,10 @@ class WsClient:
 
 
 @asynccontextmanager
-async def ws_connect(base_url: str, protocol: str = TRANSPORT) -> AsyncIterator[WsClient]:
+async def ws_connect(
+    base_url: str, protocol: str = TRANSPORT, **options: Any
+) -> AsyncIterator[WsClient]:
+    """Options go to `websockets.connect` (e.g. `sock`, `max_queue` for a client that lags)."""
     url = base_url.replace("http://", "ws://") + "/graphql"
-    async with connect(url, subprotocols=[protocol], open_timeout=TIMEOUT) as socket:  # type: ignore[list-item]
+    async with connect(url, subprotocols=[protocol], open_timeout=TIMEOUT, **options) as socket:  # type: ignore[list-item]
         yield WsClient(socket, protocol)

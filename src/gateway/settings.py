@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     media_url_ttl: timedelta = timedelta(minutes=15)
     live_poll_interval: timedelta = timedelta(seconds=5)
     event_retention: timedelta = timedelta(days=30)
+    # Results queued for one socket before its subscriptions fall back to reading the table.
+    live_outbox_limit: int = Field(default=1000, ge=2)
     # Off only to measure the baseline in bench/fanout.py: every subscriber executed alone.
     live_shared_execution: bool = True
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)

@@ -12,7 +12,7 @@ from gateway.models.care import (
 )
 from gateway.models.child import CareType, Child, Guardianship, Placement, PlacementDay
 from gateway.models.consent import Consent, ConsentChange, ConsentKind
-from gateway.models.event import Event
+from gateway.models.event import Event, EventWatermark
 from gateway.models.messages import Message, Thread, ThreadRead
 from gateway.models.notifications import (
     NotificationCategory,
@@ -36,6 +36,7 @@ __all__ = [
     "ConsentChange",
     "ConsentKind",
     "Event",
+    "EventWatermark",
     "Group",
     "GroupSlot",
     "Guardian",
