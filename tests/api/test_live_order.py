@@ -12,11 +12,12 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from gateway.ids import pk_of, to_global_id
-from gateway.live import Audience, events
-from gateway.models import Message, Thread
+from gateway.ids import pk_of
+from gateway.live import events
+from gateway.models import Thread
 from tests.api.test_subscriptions import MESSAGES, send
 from tests.builders import World
+from tests.live_writes import add_message
 from tests.support import GraphQLClient, RunningServer
 from tests.ws_client import ws_connect
 
@@ -29,9 +30,14 @@ query($id: ID!) { thread(id: $id) { messages(first: 10) { edges { node { body } 
 WAITING = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
 
 
-async def someone_waits(world: World) -> bool:
+async def until_someone_waits(world: World) -> None:
+    """Until a transaction waits for an event lock (polling PostgreSQL, which cannot tell)."""
     async with world.db.engine.connect() as connection:
-        return bool(await connection.scalar(text(WAITING)))
+        for _ in range(1000):
+            if await connection.scalar(text(WAITING)):
+                return
+            await asyncio.sleep(0.01)
+    raise AssertionError("no writer came to wait for the lock")
 
 
 async def test_a_writer_waiting_for_another_takes_its_place_after_it(
@@ -49,30 +55,9 @@ async def test_a_writer_waiting_for_another_takes_its_place_after_it(
             waiting = asyncio.create_task(
                 send(gql, world, "bram", "second", threadId=first["thread"]["id"])
             )
-            while not await someone_waits(world):
-                await asyncio.sleep(0.01)
-            message = Message(
-                thread_id=thread.id,
-                author_account_id=world.people["sita"].account_id,
-                body="first",
-                created_at=server.clock(),
-            )
-            other.add(message)
-            await other.flush()
-            event = await events.record(
-                other,
-                "message.added",
-                Audience(
-                    thread.organisation_id, child_id=thread.child_id, group_id=thread.group_id
-                ),
-                {
-                    "threadId": to_global_id("Thread", thread.id),
-                    "messageId": to_global_id("Message", message.id),
-                    "authorAccountId": message.author_account_id,
-                },
-                server.clock(),
-            )
-            message.event_id = event.id
+            await until_someone_waits(world)
+            sita = world.people["sita"].account_id
+            event = await add_message(other, thread, sita, "first", server.clock())
             await other.commit()
         await server.app.state.hub.publish([event])
         await waiting

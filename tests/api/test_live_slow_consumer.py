@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gateway.app import create_app
-from gateway.ids import pk_of, to_global_id
-from gateway.live import Audience, events
-from gateway.models import Message, Thread
+from gateway.ids import pk_of
+from gateway.models import Thread
 from gateway.settings import Settings
 from tests.api.test_subscriptions import GraphQLClient, send
 from tests.builders import World
+from tests.live_writes import add_message
 from tests.support import FrozenClock, RunningServer, run_server
 from tests.ws_client import TIMEOUT, WsClient, ws_connect
 
@@ -52,31 +52,10 @@ async def write_messages(
     async with world.db.sessionmaker() as session:
         thread = await session.get(Thread, thread_id)
         assert thread is not None
-        recorded = []
-        for _ in range(count):
-            message = Message(
-                thread_id=thread.id,
-                author_account_id=world.people["sita"].account_id,
-                body=BODY,
-                created_at=server.clock(),
-            )
-            session.add(message)
-            await session.flush()
-            event = await events.record(
-                session,
-                "message.added",
-                Audience(
-                    thread.organisation_id, child_id=thread.child_id, group_id=thread.group_id
-                ),
-                {
-                    "threadId": to_global_id("Thread", thread.id),
-                    "messageId": to_global_id("Message", message.id),
-                    "authorAccountId": message.author_account_id,
-                },
-                server.clock(),
-            )
-            message.event_id = event.id
-            recorded.append(event)
+        sita = world.people["sita"].account_id
+        recorded = [
+            await add_message(session, thread, sita, BODY, server.clock()) for _ in range(count)
+        ]
         await session.commit()
     await server.app.state.hub.publish(recorded)
     return [event.id for event in recorded]
