@@ -58,6 +58,16 @@ async def _health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+async def _ready(request: Request) -> JSONResponse:
+    """Ready for everything, live included: 503 while pub/sub is away (events then come late,
+    by polling). A hook for a fuller readiness check; liveness stays `/healthz`."""
+    hub: LiveHub = request.app.state.hub
+    live = hub.ready
+    return JSONResponse(
+        {"status": "ok" if live else "degraded", "live": live}, 200 if live else 503
+    )
+
+
 class WebSocketAt:
     """Hands WebSocket connections to one path straight to `endpoint`."""
 
@@ -144,7 +154,7 @@ def create_app(
     live = live_schema()
     websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
     app = Starlette(
-        routes=[Route("/graphql", graphql), Route("/healthz", _health)],
+        routes=[Route("/graphql", graphql), Route("/healthz", _health), Route("/readyz", _ready)],
         # As middleware, not a route: Starlette's exception handling wraps `send` for routes,
         # and the fan-out needs the server's own `send` to write pre-encoded frames.
         middleware=[Middleware(WebSocketAt, path="/graphql", endpoint=websocket)],

@@ -19,6 +19,7 @@ from tests.api.test_subscriptions import MESSAGES, send
 from tests.builders import World
 from tests.live_writes import add_message
 from tests.support import GraphQLClient, RunningServer
+from tests.waiting import until
 from tests.ws_client import ws_connect
 
 # SQLite has one writer at a time: nobody waits halfway through a transaction.
@@ -31,13 +32,13 @@ WAITING = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT gra
 
 
 async def until_someone_waits(world: World) -> None:
-    """Until a transaction waits for an event lock (polling PostgreSQL, which cannot tell)."""
+    """Until a transaction waits for an event lock (PostgreSQL cannot announce it)."""
     async with world.db.engine.connect() as connection:
-        for _ in range(1000):
-            if await connection.scalar(text(WAITING)):
-                return
-            await asyncio.sleep(0.01)
-    raise AssertionError("no writer came to wait for the lock")
+
+        async def waiting() -> bool:
+            return bool(await connection.scalar(text(WAITING)))
+
+        await until(waiting, "a writer waiting for the event lock")
 
 
 async def test_a_writer_waiting_for_another_takes_its_place_after_it(
