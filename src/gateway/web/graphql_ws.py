@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from gateway.auth.event_access import event_visible_clause, load_scope
-from gateway.auth.viewer import bearer_token, viewer_for_token
+from gateway.auth.viewer import bearer_token
 from gateway.live import LiveEvent, LiveHub
 from gateway.live.fanout import (
     LiveSchema,
@@ -151,7 +151,7 @@ class GraphQLWebSocket:
         now = runtime.clock()
         token = _token_from(payload)
         async with runtime.sessionmaker() as session:
-            viewer = await viewer_for_token(session, token, now)
+            viewer = await runtime.viewers.viewer(session, token, now)
             scope = await load_scope(session, viewer, viewer.today(now), now) if viewer else None
         if viewer is None or scope is None:
             if connection.protocol == wsp.LEGACY_WS:
