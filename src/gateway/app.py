@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.auth.viewer_cache import ViewerCache
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
 from gateway.live import LiveHub, PubSub
@@ -116,6 +117,8 @@ def create_app(
             poll_interval=settings.live_poll_interval.total_seconds(),
         )
         hub.fanout = functools.partial(fanout, live, share=settings.live_shared_execution)
+        viewers = ViewerCache(settings.viewer_cache_ttl)
+        hub.session_watchers.append(viewers)
         await hub.start()
         runtime = Runtime(
             settings=settings,
@@ -124,6 +127,7 @@ def create_app(
             mailer=mailer or mailer_from_url(settings.mail_url, settings.mail_from),
             clock=clock,
             events=hub,
+            viewers=viewers,
         )
         app.state.runtime = runtime
         app.state.hub = hub

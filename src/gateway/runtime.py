@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from gateway.auth.viewer_cache import ViewerCache
 from gateway.clock import Clock
 from gateway.live import EventPublisher, NoLivePublisher
 from gateway.mail import Mailer
@@ -22,6 +24,7 @@ class Runtime:
     mailer: Mailer
     clock: Clock
     events: EventPublisher = field(default_factory=NoLivePublisher)
+    viewers: ViewerCache = field(default_factory=lambda: ViewerCache(timedelta(0)))
 
     @property
     def activation(self) -> ActivationSettings:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     secret_key: str = Field(default=DEV_SECRET, min_length=16)
     public_base_url: str = "http://127.0.0.1:8000"
     access_token_ttl: timedelta = timedelta(days=30)
+    # How long a process trusts what it learnt of a token; logouts reach it at once regardless.
+    viewer_cache_ttl: timedelta = timedelta(seconds=10)
     activation_token_ttl: timedelta = timedelta(days=14)
     activation_lead: timedelta = timedelta(weeks=6)
     mail_url: str = f"outbox://{DEFAULT_DATA_DIR / 'outbox'}"
@@ -46,6 +48,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "access_token_ttl",
+        "viewer_cache_ttl",
         "activation_token_ttl",
         "activation_lead",
         "media_url_ttl",

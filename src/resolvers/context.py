@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
-from gateway.auth.viewer import Viewer, bearer_token, viewer_for_token
+from gateway.auth.viewer import Viewer, bearer_token
 from gateway.errors import Unauthenticated
 from gateway.runtime import Runtime
 from loaders import Loaders
@@ -48,7 +48,7 @@ async def build_context(request: HTTPConnection, request_id: str) -> AsyncIterat
     now = runtime.clock()
     async with runtime.sessionmaker() as session:
         token = bearer_token(request.headers.get("authorization"))
-        viewer = await viewer_for_token(session, token, now)
+        viewer = await runtime.viewers.viewer(session, token, now)
         yield _context(request, request_id, session, viewer, runtime, now)
 
 

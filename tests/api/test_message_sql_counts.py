@@ -48,6 +48,8 @@ async def conversations(gql: GraphQLClient, world: World, count: int) -> None:
 async def statements_for(
     gql: GraphQLClient, server: RunningServer, world: World, query: str, who: str
 ) -> int:
+    """Statements of the query alone: the token is known (its viewer cached) beforehand."""
+    await gql.data("{ __typename }", token=world.token(who))
     server.statements.statements.clear()
     await gql.data(query, token=world.token(who))
     return len(server.statements.statements)

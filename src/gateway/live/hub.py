@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.live.events import SESSION_REVOKED
 from gateway.live.pubsub import PubSub, PubSubUnavailable
 from gateway.live.wake_ups import CHANNEL, WakeUpSender
 from gateway.models import Event
@@ -71,6 +72,19 @@ class Listener(Protocol):
 Fanout = Callable[[LiveEvent, Sequence[Listener]], Awaitable[None]]
 
 
+class SessionWatcher(Protocol):
+    """Something in this process that remembers sessions (e.g. the viewer cache).
+
+    Unlike listeners, it hears of every organisation's revocations, followed or not.
+    """
+
+    def revoke(self, account_id: int, token_ids: Collection[int] | None) -> None:
+        """The account's given tokens (None: all of them) no longer work."""
+
+    def clear(self) -> None:
+        """A revocation may have gone unheard: forget every session."""
+
+
 class LiveHub:
     """One per process: follows each organisation that has listeners here."""
 
@@ -85,6 +99,7 @@ class LiveHub:
         self.sessionmaker = sessionmaker
         self.poll_interval = poll_interval
         self.fanout: Fanout | None = None
+        self.session_watchers: list[SessionWatcher] = []
         self._listeners: dict[int, set[Listener]] = {}
         self._cursor: dict[int, int] = {}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -97,6 +112,8 @@ class LiveHub:
     async def start(self) -> None:
         """Start following; with pub/sub away this process still serves and polls meanwhile."""
         self.pubsub.on_reconnect(self.resync_all)
+        # Revocations published while the connection was down never arrive.
+        self.pubsub.on_reconnect(self._sessions_unheard)
         self._wake_ups.start()
         self._background = [
             asyncio.create_task(self._read_wake_ups()),
@@ -121,11 +138,19 @@ class LiveHub:
         """Wake every process: this one at once, the others in the background.
 
         Never waits for Redis: the events are committed, so a wake-up sent late or lost costs
-        other processes only time (they poll, and read again when pub/sub returns).
+        other processes only time (they poll, and read again when pub/sub returns). Session
+        revocations travel in the wake-up itself: every process drops the sessions at once,
+        whether or not it follows the organisation.
         """
         for organisation_id in sorted({e.organisation_id for e in events}):
+            revoked = [
+                [e.account_id, json.loads(e.payload).get("tokenIds")]
+                for e in events
+                if e.organisation_id == organisation_id and e.kind == SESSION_REVOKED
+            ]
+            self._sessions_revoked(revoked)
             self.wake(organisation_id)
-            self._wake_ups.send(organisation_id, max(e.id for e in events))
+            self._wake_ups.send(organisation_id, max(e.id for e in events), revoked)
 
     async def register(self, listener: Listener) -> int:
         """Start delivering to `listener`; returns the cursor it is live from (exclusive)."""
@@ -176,6 +201,15 @@ class LiveHub:
     def resync_all(self) -> None:
         for organisation_id in list(self._listeners):
             self.wake(organisation_id)
+
+    def _sessions_revoked(self, revoked: Sequence[list[Any]]) -> None:
+        for account_id, token_ids in revoked:
+            for watcher in self.session_watchers:
+                watcher.revoke(account_id, token_ids)
+
+    def _sessions_unheard(self) -> None:
+        for watcher in self.session_watchers:
+            watcher.clear()
 
     def _lock(self, organisation_id: int) -> asyncio.Lock:
         return self._locks.setdefault(organisation_id, asyncio.Lock())
@@ -230,9 +264,13 @@ class LiveHub:
         while True:
             try:
                 async with self.pubsub.subscribe(CHANNEL) as subscription:
-                    self.resync_all()  # anything published before this subscription took hold
+                    # Anything published before this subscription took hold.
+                    self._sessions_unheard()
+                    self.resync_all()
                     async for message in subscription:
-                        self.wake(int(json.loads(message)["org"]))
+                        wake_up = json.loads(message)
+                        self._sessions_revoked(wake_up.get("revoked", ()))
+                        self.wake(int(wake_up["org"]))
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -12,12 +12,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from gateway.live.pubsub import PubSub, PubSubUnavailable
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "events"
+# Revocations kept for a retry per organisation while Redis is away; past it the oldest go
+# (other processes forget all sessions when their own connection comes back anyway).
+MAX_REVOKED = 1000
+RETRY = 0.5
 
 
 class WakeUpSender:
@@ -26,6 +32,7 @@ class WakeUpSender:
         self.timeout = timeout
         self.failing = False
         self._pending: dict[int, int] = {}
+        self._revoked: dict[int, list[list[Any]]] = {}
         self._ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -37,8 +44,13 @@ class WakeUpSender:
             self._task.cancel()
             await asyncio.wait([self._task])
 
-    def send(self, organisation_id: int, event_id: int) -> None:
+    def send(self, organisation_id: int, event_id: int, revoked: Sequence[list[Any]] = ()) -> None:
+        """Hand a wake-up over; `revoked` are [account id, token ids] pairs it carries."""
         self._pending[organisation_id] = max(event_id, self._pending.get(organisation_id, 0))
+        if revoked:
+            kept = self._revoked.setdefault(organisation_id, [])
+            kept.extend(revoked)
+            del kept[:-MAX_REVOKED]
         self._ready.set()
 
     async def _run(self) -> None:
@@ -47,15 +59,22 @@ class WakeUpSender:
             self._ready.clear()
             pending, self._pending = self._pending, {}
             for organisation_id, event_id in sorted(pending.items()):
-                message = json.dumps({"org": organisation_id, "id": event_id})
+                wake_up: dict[str, Any] = {"org": organisation_id, "id": event_id}
+                revoked = self._revoked.pop(organisation_id, None)
+                if revoked:
+                    wake_up["revoked"] = revoked
                 try:
                     async with asyncio.timeout(self.timeout):
-                        await self.pubsub.publish(CHANNEL, message)
+                        await self.pubsub.publish(CHANNEL, json.dumps(wake_up))
                 except (PubSubUnavailable, TimeoutError, RuntimeError) as exc:
                     # RuntimeError: not connected yet (Redis was down at start).
                     self._failed(exc)
+                    if revoked:  # worth another try, unlike a wake-up (others poll)
+                        self.send(organisation_id, event_id, revoked)
                 else:
                     self._succeeded()
+            if self.failing:
+                await asyncio.sleep(RETRY)  # what piles up meanwhile goes in one round
 
     def _failed(self, exc: BaseException) -> None:
         if not self.failing:

@@ -30,7 +30,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from gateway.auth.event_access import load_scope
-from gateway.auth.viewer import bearer_token, viewer_for_token
+from gateway.auth.viewer import bearer_token
 from gateway.live import LiveHub
 from gateway.live.fanout import (
     LiveSchema,
@@ -165,7 +165,7 @@ class GraphQLWebSocket:
         now = runtime.clock()
         token = _token_from(payload)
         async with runtime.sessionmaker() as session:
-            viewer = await viewer_for_token(session, token, now)
+            viewer = await runtime.viewers.viewer(session, token, now)
             scope = await load_scope(session, viewer, viewer.today(now), now) if viewer else None
         if viewer is None or scope is None:
             if connection.protocol == wsp.LEGACY_WS:
