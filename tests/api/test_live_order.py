@@ -49,6 +49,7 @@ async def test_a_writer_waiting_for_another_takes_its_place_after_it(
     async with ws_connect(server.url) as anna:
         await anna.init(world.token("anna"))
         await anna.subscribe("m", MESSAGES, {"threadId": first["thread"]["id"]})
+        await anna.sync()
         async with world.db.sessionmaker() as other:  # a writer on another process
             thread = await other.get(Thread, thread_id)
             assert thread is not None

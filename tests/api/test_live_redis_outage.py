@@ -64,6 +64,7 @@ async def test_a_gateway_starts_and_serves_while_redis_is_down_then_freezes(
 
         await anna.init(world.token("anna"))
         await anna.subscribe("feed", FEED)
+        await anna.sync()
         # Written by "another process": only the poll can bring it while pub/sub is away.
         [elsewhere] = await record_news(world, clock.now, 1)
         assert await cursors(anna, 1) == [elsewhere]
@@ -73,6 +74,7 @@ async def test_a_gateway_starts_and_serves_while_redis_is_down_then_freezes(
 
         await anna.send({"type": "complete", "id": "feed"})
         await anna.subscribe("m", MESSAGES)
+        await anna.sync()
         redis_server.freeze()
         caplog.clear()
         try:

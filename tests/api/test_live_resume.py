@@ -38,6 +38,7 @@ async def test_a_long_absence_is_replayed_in_full_then_live(
     async with ws_connect(server.url) as anna:
         await anna.init(world.token("anna"))
         await anna.subscribe("feed", FEED)
+        await anna.sync()
         await news_for(server, world, "zon")
         [cursor] = await cursors(anna, 1)
 
@@ -88,9 +89,11 @@ async def test_a_cursor_means_the_same_on_another_process(
     async with run_server(app, clock) as other, ws_connect(other.url) as bram:
         await bram.init(world.token("bram"))
         await bram.subscribe("feed", FEED)  # so that the other process follows the organisation
+        await bram.sync()
         async with ws_connect(server.url) as anna:
             await anna.init(world.token("anna"))
             await anna.subscribe("feed", FEED)
+            await anna.sync()
             for _ in range(3):
                 await news_for(server, world, "zon")
             seen = await cursors(anna, 3)

@@ -29,7 +29,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from gateway.auth.event_access import load_scope
+from gateway.auth.tokens import token_hash
 from gateway.auth.viewer import bearer_token
 from gateway.live import LiveHub
 from gateway.live.fanout import (
@@ -48,6 +48,7 @@ from gateway.web.ws_connection import Connection
 from gateway.web.ws_fastpath import abort
 from gateway.web.ws_outbox import Outbox
 from gateway.web.ws_replay import Replayer
+from gateway.web.ws_scopes import ScopeCache
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class GraphQLWebSocket:
         self._hub = hub
         self._replayer = Replayer(live, runtime, hub)
         self._documents: dict[str, DocumentNode | list[GraphQLError]] = {}
+        self._independent: dict[str, bool] = {}
+        self._scopes = ScopeCache()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send)
@@ -166,18 +169,18 @@ class GraphQLWebSocket:
         token = _token_from(payload)
         async with runtime.sessionmaker() as session:
             viewer = await runtime.viewers.viewer(session, token, now)
-            scope = await load_scope(session, viewer, viewer.today(now), now) if viewer else None
-        if viewer is None or scope is None:
+        if viewer is None or token is None:
             if connection.protocol == wsp.LEGACY_WS:
                 connection.send(wsp.connection_error(connection.protocol, "Forbidden"))
             connection.close(*wsp.Close.FORBIDDEN.value)
             return
-        connection.viewer, connection.scope = viewer, scope
+        scopes, key = self._scopes, token_hash(token)
+        connection.viewer, connection.session_key = viewer, key
+        connection.scope = await scopes.scope(runtime.sessionmaker, viewer, key, now)
 
         async def reload_scope() -> None:
             now = runtime.clock()
-            async with runtime.sessionmaker() as session:
-                connection.scope = await load_scope(session, viewer, viewer.today(now), now)
+            connection.scope = await scopes.scope(runtime.sessionmaker, viewer, key, now)
 
         connection.reload_scope = reload_scope
         connection.replay = functools.partial(self._replayer.run, connection)
@@ -198,6 +201,7 @@ class GraphQLWebSocket:
             if len(query) <= 10_000:  # clients send the same few documents; keep those
                 if len(self._documents) > 512:
                     self._documents.clear()
+                    self._independent.clear()
                 self._documents[query] = cached
         return cached
 
@@ -258,7 +262,11 @@ class GraphQLWebSocket:
         arguments = get_argument_values(subscription_type.fields[field_name], root, coerced)
         viewer = connection.viewer
         assert viewer is not None
-        independent = viewer_independent(self.live.schema, document, self.live.shared_fields)
+        independent = self._independent.get(query)
+        if independent is None:
+            independent = viewer_independent(self.live.schema, document, self.live.shared_fields)
+            if query in self._documents:
+                self._independent[query] = independent
         subscription = LiveSubscription(
             connection=connection,
             id=op_id,
@@ -278,8 +286,13 @@ class GraphQLWebSocket:
             connection.send(wsp.error_frame(protocol, op_id, [bad_cursor]))
             return
         if live_field.prepare is not None:
-            async with self._runtime().sessionmaker() as session:
-                subscription.state = await live_field.prepare(session, viewer)
+            subscription.state = await self._scopes.prepared(
+                self._runtime().sessionmaker,
+                viewer,
+                connection.session_key,
+                field_name,
+                live_field.prepare,
+            )
         connection.subscriptions[op_id] = subscription
         if after is None:
             subscription.last_id = self._hub().cursor(viewer.organisation_id)

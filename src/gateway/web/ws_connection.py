@@ -34,6 +34,7 @@ class Connection:
     websocket: WebSocket
     protocol: str
     viewer: Viewer | None = None
+    session_key: str = ""  # the token's hash: keys the viewer's cached scope and state
     scope: LiveScope | None = None
     # Reloads `scope`; set once the connection is authenticated.
     reload_scope: Callable[[], Coroutine[Any, Any, None]] | None = None
