@@ -97,6 +97,8 @@ async def test_a_client_that_stops_reading_misses_nothing_and_shutdown_still_end
 
             written = await write_messages(slow, world, thread_id, backlog())
             await slow.app.state.hub.idle()  # the fan-out is through: most went nowhere
+            [connection] = slow.app.state.hub.listeners_of(world.ids["zon"])
+            assert connection.subscriptions["m"].catching_up  # fell behind, reads the table
             await anna.send({"type": "ping"})
             # Reading at last, and with a usual window: a tiny one makes loopback crawl.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
