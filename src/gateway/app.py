@@ -6,10 +6,8 @@ import asyncio
 import contextlib
 import functools
 import gc
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -23,33 +21,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.auth.viewer_cache import ViewerCache
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
+from gateway.jobs import start_periodic_tasks
 from gateway.live import LiveHub, PubSub
 from gateway.live.fanout import fanout
 from gateway.mail import Mailer, mailer_from_url
 from gateway.runtime import Runtime
-from gateway.services.activation import send_due_activations
-from gateway.services.event_retention import prune_events_periodically
-from gateway.services.expiry import expire_requests_periodically
 from gateway.settings import Settings, get_settings
 from gateway.web import GraphQLHTTP, GraphQLWebSocket
-
-log = logging.getLogger(__name__)
-
-ACTIVATION_INTERVAL = timedelta(hours=1)
-
-
-async def _send_activations_periodically(runtime: Runtime) -> None:
-    while True:
-        try:
-            async with runtime.sessionmaker() as session:
-                sent = await send_due_activations(
-                    session, runtime.mailer, runtime.clock(), runtime.activation
-                )
-            if sent:
-                log.info("sent %d activation mails", sent)
-        except Exception:
-            log.exception("sending activation mails failed; retrying next round")
-        await asyncio.sleep(ACTIVATION_INTERVAL.total_seconds())
+from gateway.web.graphiql import ASSET_PATH as GRAPHIQL_ASSETS
+from gateway.web.graphiql import GraphiQL
 
 
 async def _health(request: Request) -> JSONResponse:
@@ -134,11 +114,7 @@ def create_app(
         # Everything loaded so far lives as long as the process: keep the collector from
         # walking it again and again, which showed as latency spikes under fan-out.
         gc.freeze()
-        tasks = []
-        if background_tasks:
-            tasks.append(asyncio.create_task(_send_activations_periodically(runtime)))
-            tasks.append(asyncio.create_task(expire_requests_periodically(runtime)))
-            tasks.append(asyncio.create_task(prune_events_periodically(runtime)))
+        tasks = start_periodic_tasks(runtime) if background_tasks else []
         try:
             yield
         finally:
@@ -149,16 +125,26 @@ def create_app(
             await hub.stop()
             await engine.dispose()
 
+    graphiql = (
+        GraphiQL(demo_login=settings.environment == "development")
+        if settings.graphiql_enabled
+        else None
+    )
     graphql = GraphQLHTTP(
         schema,
         build_context,
-        graphiql=settings.graphiql_enabled,
+        graphiql=graphiql,
         max_body_bytes=settings.max_body_bytes,
     )
     live = live_schema()
     websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
     app = Starlette(
-        routes=[Route("/graphql", graphql), Route("/healthz", _health), Route("/readyz", _ready)],
+        routes=[
+            Route("/graphql", graphql),
+            Route("/healthz", _health),
+            Route("/readyz", _ready),
+            *([Route(f"{GRAPHIQL_ASSETS}/{{name}}", graphiql.asset)] if graphiql else []),
+        ],
         # As middleware, not a route: Starlette's exception handling wraps `send` for routes,
         # and the fan-out needs the server's own `send` to write pre-encoded frames.
         middleware=[Middleware(WebSocketAt, path="/graphql", endpoint=websocket)],

@@ -25,6 +25,7 @@ from strawberry.schema.config import StrawberryConfig
 from gateway.errors import ErrorCode, PublicError
 from gateway.masking import MaskUnexpectedErrors
 from gateway.web import GraphQLHTTP
+from gateway.web.graphiql import GraphiQL
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MODERN = {"Accept": GRAPHQL_RESPONSE}
@@ -162,12 +163,17 @@ async def served() -> AsyncIterator[Served]:
         routes=[
             Route(
                 "/graphql",
-                GraphQLHTTP(SCHEMA, context_factory, graphiql=True, max_body_bytes=MAX_BODY),
+                GraphQLHTTP(
+                    SCHEMA,
+                    context_factory,
+                    graphiql=GraphiQL(demo_login=False),
+                    max_body_bytes=MAX_BODY,
+                ),
             ),
             # The default body limit, and no GraphiQL.
-            Route("/quiet", GraphQLHTTP(SCHEMA, context_factory, graphiql=False)),
-            Route("/crashing", GraphQLHTTP(CRASHING_SCHEMA, context_factory, graphiql=False)),
-            Route("/no-database", GraphQLHTTP(SCHEMA, failing_context, graphiql=False)),
+            Route("/quiet", GraphQLHTTP(SCHEMA, context_factory, graphiql=None)),
+            Route("/crashing", GraphQLHTTP(CRASHING_SCHEMA, context_factory, graphiql=None)),
+            Route("/no-database", GraphQLHTTP(SCHEMA, failing_context, graphiql=None)),
         ]
     )
     with socket.socket() as probe:

@@ -6,20 +6,13 @@ cursor at or below it has missed events that are gone, and is told so instead of
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import Event, EventWatermark
-from gateway.runtime import Runtime
 from gateway.services.upsert import keep_highest, upsert
-
-log = logging.getLogger(__name__)
-
-INTERVAL = timedelta(hours=1)
 
 
 async def prune_events(session: AsyncSession, now: datetime, retention: timedelta) -> int:
@@ -50,17 +43,3 @@ async def prune_events(session: AsyncSession, now: datetime, retention: timedelt
         )
     await session.commit()
     return pruned
-
-
-async def prune_events_periodically(runtime: Runtime) -> None:
-    while True:
-        try:
-            async with runtime.sessionmaker() as session:
-                pruned = await prune_events(
-                    session, runtime.clock(), runtime.settings.event_retention
-                )
-            if pruned:
-                log.info("pruned %d events older than the retention period", pruned)
-        except Exception:
-            log.exception("pruning events failed; retrying next round")
-        await asyncio.sleep(INTERVAL.total_seconds())

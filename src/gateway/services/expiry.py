@@ -7,10 +7,7 @@ in storage, releases the swap hours and tells subscribers.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +18,6 @@ from gateway.models import CareRequest
 from gateway.services import swap_hours
 from gateway.services.care_common import lock_children, record_status
 
-if TYPE_CHECKING:
-    from gateway.runtime import Runtime
-
-log = logging.getLogger(__name__)
-
-EXPIRY_INTERVAL = timedelta(minutes=1)
 # Requests per transaction: bounds how long one run holds the children's locks.
 BATCH = 100
 
@@ -70,16 +61,3 @@ async def expire_due_requests(
         total += len(recorded)
         if len(due) < BATCH:
             return total
-
-
-async def expire_requests_periodically(runtime: Runtime) -> None:
-    """The server's background task: expire due requests every `EXPIRY_INTERVAL`."""
-    while True:
-        try:
-            async with runtime.sessionmaker() as session:
-                expired = await expire_due_requests(session, runtime.clock(), runtime.events)
-            if expired:
-                log.info("expired %d requests", expired)
-        except Exception:
-            log.exception("expiring requests failed; retrying next round")
-        await asyncio.sleep(EXPIRY_INTERVAL.total_seconds())

@@ -20,13 +20,13 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gateway.masking import INTERNAL, is_crash, masked, request_id_from
+from gateway.web.graphiql import GraphiQL
 from gateway.web.negotiation import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
@@ -58,12 +58,12 @@ class GraphQLHTTP:
         schema: strawberry.Schema,
         context_factory: Callable[[Request, str], AbstractAsyncContextManager[Any]],
         *,
-        graphiql: bool,
+        graphiql: GraphiQL | None,
         max_body_bytes: int = 1_000_000,
     ) -> None:
         self._schema = schema
         self._context_factory = context_factory
-        self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
+        self._graphiql = graphiql
         self._max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -95,9 +95,9 @@ class GraphQLHTTP:
             raise RequestRejected(405, "Use GET or POST.", {"Allow": "GET, POST"})
         accept = request.headers.get("accept")
         if request.method == "GET" and "query" not in request.query_params and accepts_html(accept):
-            if self._graphiql_html is None:
+            if self._graphiql is None:
                 raise RequestRejected(404, "GraphiQL is not enabled on this server.")
-            return HTMLResponse(self._graphiql_html)
+            return self._graphiql.page()
         media_type = choose_media_type(accept)
         if media_type is None:
             raise RequestRejected(406, f"Accept {GRAPHQL_RESPONSE_JSON} or {JSON}.")
