@@ -33,8 +33,13 @@ class Outbox:
         return self._results >= self.limit
 
     def put(self, frame: str, *, result: bool = False) -> bool:
-        """Queue a frame in order; False when even the hard cap is reached."""
-        if len(self._frames) >= 2 * self.limit:
+        """Queue a frame in order; False (not queued) when other frames reach the hard cap.
+
+        Results are always queued: their number is bounded by whoever sends them (the fan-out
+        checks `full`, a replay waits for `room` before each page), and dropping one would
+        leave a hole in the stream.
+        """
+        if not result and len(self._frames) - self._results >= self.limit:
             return False
         self._frames.append((frame, result))
         if result:
