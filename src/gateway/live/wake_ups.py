@@ -67,10 +67,13 @@ class WakeUpSender:
                     async with asyncio.timeout(self.timeout):
                         await self.pubsub.publish(CHANNEL, json.dumps(wake_up))
                 except (PubSubUnavailable, TimeoutError, RuntimeError) as exc:
-                    # RuntimeError: not connected yet (Redis was down at start).
-                    self._failed(exc)
+                    # RuntimeError: not connected yet, Redis was down at start; the hub has
+                    # said so already, once.
+                    if not isinstance(exc, RuntimeError):
+                        self._failed(exc)
                     if revoked:  # worth another try, unlike a wake-up (others poll)
                         self.send(organisation_id, event_id, revoked)
+                        await asyncio.sleep(RETRY)
                 else:
                     self._succeeded()
             if self.failing:
