@@ -20,6 +20,21 @@ class WsClient:
     def __init__(self, socket: ClientConnection, protocol: str) -> None:
         self.socket = socket
         self.protocol = protocol
+        self._early: list[dict[str, Any]] = []  # what arrived while `sync` waited
+
+    async def sync(self) -> None:
+        """Until the server has handled everything sent so far (graphql-transport-ws only).
+
+        It handles a socket's messages in order, so its `pong` comes after, e.g., the
+        subscription is in place: a test may then write events without racing it.
+        """
+        await self.send({"type": "ping"})
+        while True:
+            message = json.loads(await asyncio.wait_for(self.socket.recv(), TIMEOUT))
+            if message.get("type") == "pong":
+                return
+            if message.get("type") not in ("ka", "ping"):
+                self._early.append(message)
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.socket.send(json.dumps(message))
@@ -39,6 +54,8 @@ class WsClient:
 
     async def receive(self) -> dict[str, Any]:
         """The next message, skipping keep-alives."""
+        if self._early:
+            return self._early.pop(0)
         while True:
             text = await asyncio.wait_for(self.socket.recv(), TIMEOUT)
             message: dict[str, Any] = json.loads(text)
@@ -66,7 +83,10 @@ class WsClient:
 
 
 @asynccontextmanager
-async def ws_connect(base_url: str, protocol: str = TRANSPORT) -> AsyncIterator[WsClient]:
+async def ws_connect(
+    base_url: str, protocol: str = TRANSPORT, **options: Any
+) -> AsyncIterator[WsClient]:
+    """Options go to `websockets.connect` (e.g. `sock`, `max_queue` for a client that lags)."""
     url = base_url.replace("http://", "ws://") + "/graphql"
-    async with connect(url, subprotocols=[protocol], open_timeout=TIMEOUT) as socket:  # type: ignore[list-item]
+    async with connect(url, subprotocols=[protocol], open_timeout=TIMEOUT, **options) as socket:  # type: ignore[list-item]
         yield WsClient(socket, protocol)

@@ -40,6 +40,16 @@ async def _health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+async def _ready(request: Request) -> JSONResponse:
+    """Ready for everything, live included: 503 while pub/sub is away (events then come late,
+    by polling). A hook for a fuller readiness check; liveness stays `/healthz`."""
+    hub: LiveHub = request.app.state.hub
+    live = hub.ready
+    return JSONResponse(
+        {"status": "ok" if live else "degraded", "live": live}, 200 if live else 503
+    )
+
+
 class WebSocketAt:
     """Hands WebSocket connections to one path straight to `endpoint`."""
 
@@ -149,6 +159,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql),
             Route("/healthz", _health),
+            Route("/readyz", _ready),
             *([Route(f"{GRAPHIQL_ASSETS}/{{name}}", graphiql.asset)] if graphiql else []),
             Route("/unsubscribe", unsubscribe_endpoint, methods=["GET", "POST"]),
             # Everything under /media, the bare prefix included, answers only to a signature.

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     job_lease: timedelta = timedelta(minutes=2)
     diary_export_link_ttl: timedelta = timedelta(days=7)
     event_retention: timedelta = timedelta(days=30)
+    # Results queued for one socket before its subscriptions fall back to reading the table.
+    live_outbox_limit: int = Field(default=1000, ge=2)
     # Off only to measure the baseline in bench/fanout.py: every subscriber executed alone.
     live_shared_execution: bool = True
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)

@@ -36,21 +36,30 @@ class Audience:
     account_id: int | None = None
 
 
-async def record(
-    session: AsyncSession, kind: str, audience: Audience, payload: dict[str, Any], now: datetime
-) -> Event:
-    """Add an event to the caller's transaction; it becomes visible when the caller commits.
+async def take_turn(session: AsyncSession, organisation_id: int) -> None:
+    """Wait for the organisation's other writers of events to commit (PostgreSQL; until commit).
 
     On PostgreSQL two transactions could take ids 10 and 11 and commit 11 first; a reader that
     had seen 11 would then never see 10. The transaction-scoped advisory lock, one per
     organisation, makes an organisation's events take ids in commit order, which is all a
     reader needs: readers follow one organisation at a time. SQLite has one writer anyway.
+
+    `record` takes it; a use case whose rows are ordered by their own ids as well (messages in a
+    thread) takes it before adding them, so that those ids follow the same order as the events.
+    Taking it twice in one transaction is free.
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             text("SELECT pg_advisory_xact_lock(:class, :org)"),
-            {"class": _EVENT_LOCK_CLASS, "org": audience.organisation_id},
+            {"class": _EVENT_LOCK_CLASS, "org": organisation_id},
         )
+
+
+async def record(
+    session: AsyncSession, kind: str, audience: Audience, payload: dict[str, Any], now: datetime
+) -> Event:
+    """Add an event to the caller's transaction; it becomes visible when the caller commits."""
+    await take_turn(session, audience.organisation_id)
     event = Event(
         organisation_id=audience.organisation_id,
         kind=kind,

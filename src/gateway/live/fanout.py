@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -40,8 +40,6 @@ from gateway.live.hub import LiveEvent
 from gateway.masking import mask_errors, new_request_id
 
 log = logging.getLogger(__name__)
-
-BUFFER_LIMIT = 1000
 
 
 Accepts = Callable[[LiveEvent, Mapping[str, Any], Viewer, Any], bool]
@@ -92,14 +90,14 @@ class Subscriber(Protocol):
     def current_scope(self, now: datetime) -> LiveScope | None:
         """What the viewer may see, to judge events by; None while not yet known."""
 
-    def overflowed(self, subscription: LiveSubscription) -> None:
-        """The subscription's catch-up buffer is full."""
+    def fell_behind(self, subscription: LiveSubscription) -> None:
+        """The socket took no more: stop live delivery, catch up from the events table."""
 
     def encode_next(self, subscription_id: str, payload_json: str) -> tuple[str, bytes]:
         """The protocol's `next` frame for a payload: as text and as wire bytes."""
 
-    async def deliver(self, frame: str, encoded: bytes) -> None:
-        """Write one frame (text and its pre-encoded wire form) to the socket."""
+    async def deliver(self, frame: str, encoded: bytes) -> bool:
+        """Write one frame (text and its pre-encoded wire form); False when the socket is full."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +122,10 @@ class LiveSubscription:
     arguments: dict[str, Any]
     group_key: tuple[Any, ...]
     state: Any = None
+    # The last event delivered or passed over: what the subscriber's cursor stands at.
     last_id: int = 0
+    # Reading from the events table (resuming, or fallen behind); the fan-out passes it by.
     catching_up: bool = True
-    buffer: list[LiveEvent] = field(default_factory=list)
 
     @property
     def viewer(self) -> Viewer:
@@ -223,13 +222,7 @@ async def fanout(
         if scope is None:
             continue
         for subscription in connection.subscriptions.values():
-            if not subscription.wants(event, scope):
-                continue
-            if subscription.catching_up:
-                if len(subscription.buffer) >= BUFFER_LIMIT:
-                    connection.overflowed(subscription)
-                else:
-                    subscription.buffer.append(event)
+            if subscription.catching_up or not subscription.wants(event, scope):
                 continue
             key = subscription.group_key if share else (id(subscription),)
             groups.setdefault(key, []).append(subscription)
@@ -242,13 +235,18 @@ async def fanout(
         # Frames differ only by protocol and operation id, and most clients use the same id.
         frames: dict[tuple[str, str], tuple[str, bytes]] = {}
         for subscription in members:
-            subscription.last_id = event.id
             connection = subscription.connection
+            if subscription.catching_up:
+                continue  # fell behind while an earlier event was being written
             key = (connection.protocol, subscription.id)
             frame = frames.get(key)
             if frame is None:
                 frame = frames[key] = connection.encode_next(subscription.id, payload)
-            await connection.deliver(*frame)
+            if await connection.deliver(*frame):
+                subscription.last_id = event.id
+            else:
+                # Nothing after a gap: from here on it reads from the table, in order.
+                connection.fell_behind(subscription)
 
 
 def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:

@@ -22,12 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.live.events import SESSION_REVOKED
 from gateway.live.pubsub import PubSub, PubSubUnavailable
+from gateway.live.wake_ups import CHANNEL, WakeUpSender
 from gateway.models import Event
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "events"
 BATCH = 500
+# While pub/sub is away the poll is all other processes' events come by: poll more often.
+DEGRADED_POLL = 1.0
+CONNECT_RETRY = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +106,15 @@ class LiveHub:
         self._pending: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._background: list[asyncio.Task[None]] = []
+        self._wake_ups = WakeUpSender(pubsub)
+        self._connected = False
 
     async def start(self) -> None:
-        await self.pubsub.connect()
+        """Start following; with pub/sub away this process still serves and polls meanwhile."""
         self.pubsub.on_reconnect(self.resync_all)
         # Revocations published while the connection was down never arrive.
         self.pubsub.on_reconnect(self._sessions_unheard)
+        self._wake_ups.start()
         self._background = [
             asyncio.create_task(self._read_wake_ups()),
             asyncio.create_task(self._poll()),
@@ -120,13 +126,21 @@ class LiveHub:
         for task in [*self._background, *self._tasks]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._wake_ups.stop()
         await self.pubsub.disconnect()
 
-    async def publish(self, events: Sequence[Event]) -> None:
-        """Wake every process (this one directly, so Redis being away delays nobody here).
+    @property
+    def ready(self) -> bool:
+        """Whether live delivery is whole: pub/sub is up (else events come by polling only)."""
+        return self._connected and self.pubsub.healthy
 
-        Session revocations travel in the wake-up itself: every process drops the sessions at
-        once, whether or not it follows the organisation.
+    async def publish(self, events: Sequence[Event]) -> None:
+        """Wake every process: this one at once, the others in the background.
+
+        Never waits for Redis: the events are committed, so a wake-up sent late or lost costs
+        other processes only time (they poll, and read again when pub/sub returns). Session
+        revocations travel in the wake-up itself: every process drops the sessions at once,
+        whether or not it follows the organisation.
         """
         for organisation_id in sorted({e.organisation_id for e in events}):
             revoked = [
@@ -136,14 +150,7 @@ class LiveHub:
             ]
             self._sessions_revoked(revoked)
             self.wake(organisation_id)
-            wake_up: dict[str, Any] = {"org": organisation_id, "id": max(e.id for e in events)}
-            if revoked:
-                wake_up["revoked"] = revoked
-            message = json.dumps(wake_up)
-            try:
-                await self.pubsub.publish(CHANNEL, message)
-            except PubSubUnavailable:
-                log.warning("pub/sub unavailable; other processes catch up when it returns")
+            self._wake_ups.send(organisation_id, max(e.id for e in events), revoked)
 
     async def register(self, listener: Listener) -> int:
         """Start delivering to `listener`; returns the cursor it is live from (exclusive)."""
@@ -236,7 +243,24 @@ class LiveHub:
         except Exception:
             log.exception("fan-out of event %s failed", event.id)
 
+    async def _connect(self) -> None:
+        warned = False
+        while True:
+            try:
+                await self.pubsub.connect()
+            except PubSubUnavailable as exc:
+                if not warned:
+                    warned = True
+                    log.warning("%s; serving without live wake-ups, polling meanwhile", exc)
+                await asyncio.sleep(CONNECT_RETRY)
+                continue
+            if warned:
+                log.info("pub/sub reachable again")
+            self._connected = True
+            return
+
     async def _read_wake_ups(self) -> None:
+        await self._connect()
         while True:
             try:
                 async with self.pubsub.subscribe(CHANNEL) as subscription:
@@ -256,5 +280,6 @@ class LiveHub:
     async def _poll(self) -> None:
         """A slow safety net: pub/sub delivers at most once, the events table always."""
         while True:
-            await asyncio.sleep(self.poll_interval)
+            interval = self.poll_interval if self.ready else min(self.poll_interval, DEGRADED_POLL)
+            await asyncio.sleep(interval)
             self.resync_all()

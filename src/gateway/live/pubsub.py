@@ -145,6 +145,13 @@ class PubSub:
         self._reader = asyncio.create_task(self._read(), name="pubsub-reader")
         self._reader.add_done_callback(self._reader_done)
 
+    @property
+    def healthy(self) -> bool:
+        """Connected, and (on Redis) not in the middle of an outage."""
+        if self._reader is None or self._reader.done():
+            return False
+        return bool(getattr(self._backend, "is_connected", True))
+
     async def disconnect(self) -> None:
         """End every subscription and close the broker connections."""
         reader, self._reader = self._reader, None

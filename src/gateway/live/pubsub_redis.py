@@ -108,6 +108,11 @@ class RedisBackend(BroadcastBackend):
             await self._publisher.aclose()
             raise PubSubUnavailable(f"Redis at {self._url} is unreachable: {exc}") from exc
 
+    @property
+    def is_connected(self) -> bool:
+        """False from a lost connection until a new one is open."""
+        return self._connection is not None
+
     async def disconnect(self) -> None:
         if self._resubscriber is not None:
             self._resubscriber.cancel()

@@ -22,7 +22,7 @@ from gateway.models.child import CareType, Child, Guardianship, Placement, Place
 from gateway.models.consent import Consent, ConsentChange, ConsentKind
 from gateway.models.diary import DiaryEntry, GroupPost
 from gateway.models.documents import Document, Policy, PolicyKind
-from gateway.models.event import Event
+from gateway.models.event import Event, EventWatermark
 from gateway.models.invoices import Invoice, InvoiceKind, InvoiceStatus
 from gateway.models.jobs import DiaryExport, Job, JobState
 from gateway.models.messages import Message, Thread, ThreadRead
@@ -75,6 +75,7 @@ __all__ = [
     "EmailFrequency",
     "EmailPreference",
     "Event",
+    "EventWatermark",
     "Group",
     "GroupPost",
     "GroupSlot",

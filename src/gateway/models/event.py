@@ -32,3 +32,17 @@ class Event(Base):
     account_id: Mapped[int | None] = mapped_column(default=None)
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class EventWatermark(Base):
+    """How far an organisation's events have been pruned: cursors at or below it are expired.
+
+    Event ids are shared by all organisations, so a gap in one organisation's ids says nothing;
+    this row is what tells a client resuming from a pruned cursor that it missed events.
+    """
+
+    __tablename__ = "event_watermarks"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    # The highest pruned event id of the organisation.
+    pruned_through: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))

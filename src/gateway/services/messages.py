@@ -98,7 +98,12 @@ async def _write(
     key: str | None,
     asked: str,
 ) -> tuple[Message, Event]:
-    """Add the message (and a new thread) with its event, and commit."""
+    """Add the message (and a new thread) with its event, and commit.
+
+    The event lock comes first: a thread lists its messages by id and the live feed by event
+    id, and only so do both follow the order of the commits when writers meet.
+    """
+    await events.take_turn(session, viewer.organisation_id)
     if is_new:
         session.add(thread)
         await session.flush()

@@ -10,7 +10,7 @@ sent over the socket too.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -24,34 +24,36 @@ from graphql import (
     execute,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
-from sqlalchemy import select
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
-from gateway.auth.event_access import event_visible_clause, load_scope
+from gateway.auth.tokens import token_hash
 from gateway.auth.viewer import bearer_token
 from gateway.documents import SIGNED_IN, documents
-from gateway.live import LiveEvent, LiveHub
+from gateway.live import LiveHub
 from gateway.live.fanout import (
     LiveSchema,
     LiveSubscription,
     encode,
     group_key,
     operation_of,
-    render,
     viewer_independent,
 )
 from gateway.masking import new_request_id
-from gateway.models import Event
 from gateway.runtime import Runtime
 from gateway.web import ws_protocol as wsp
 from gateway.web.ws_connection import Connection
+from gateway.web.ws_fastpath import abort
+from gateway.web.ws_outbox import Outbox
+from gateway.web.ws_replay import Replayer
+from gateway.web.ws_scopes import ScopeCache
 
 log = logging.getLogger(__name__)
 
 INIT_TIMEOUT = 10.0
 KEEP_ALIVE = 15.0
-CATCH_UP_LIMIT = 1000
+# How long a closing socket may take to write its last frames before it is cut.
+CLOSE_TIMEOUT = 2.0
 
 
 class GraphQLWebSocket:
@@ -63,6 +65,9 @@ class GraphQLWebSocket:
         self.live = live
         self._runtime = runtime
         self._hub = hub
+        self._replayer = Replayer(live, runtime, hub)
+        self._independent: dict[str, bool] = {}
+        self._scopes = ScopeCache()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send)
@@ -72,40 +77,49 @@ class GraphQLWebSocket:
             await websocket.close(*wsp.Close.UNSUPPORTED_PROTOCOL.value)
             return
         await websocket.accept(subprotocol=protocol)
-        connection = Connection(websocket=websocket, protocol=protocol, asgi_send=send)
-        sender = asyncio.create_task(self._send_loop(connection))
+        limit = self._runtime().settings.live_outbox_limit
+        connection = Connection(
+            websocket=websocket, protocol=protocol, asgi_send=send, outbox=Outbox(limit)
+        )
+        sender = asyncio.create_task(self._send_loop(connection, send))
         timers: list[asyncio.Handle | asyncio.Task[None]] = []
         try:
-            await self._receive_loop(connection, timers)
-        except WebSocketDisconnect:
-            pass
+            await self._receive_loop(connection, receive, timers)
         finally:
             for timer in timers:
                 timer.cancel()
             if connection.viewer is not None:
                 self._hub().unregister(connection)
             connection.close(1000, "")
-            with contextlib.suppress(Exception):
-                await sender
+            # A client that stopped reading would hold this handler, and with it a graceful
+            # shutdown, for ever: its last frames get a moment, then the socket is cut.
+            done, _ = await asyncio.wait([sender], timeout=CLOSE_TIMEOUT)
+            if not done:
+                abort(send)
+                sender.cancel()
+                await asyncio.wait([sender])
 
-    async def _send_loop(self, connection: Connection) -> None:
-        websocket = connection.websocket
-        while (frame := await connection.outbox.get()) is not None:
-            connection.sending = True
-            await websocket.send_text(frame)
-            connection.sending = False
-        code, reason = connection.closing or (1000, "")
-        with contextlib.suppress(Exception):
-            await websocket.close(code, reason)
-
-    async def _receive_loop(self, connection: Connection, timers: list[Any]) -> None:
-        websocket = connection.websocket
+    async def _send_loop(self, connection: Connection, send: Send) -> None:
+        # The ASGI `send` itself, not Starlette's wrapper: its state checks raise when the
+        # client has gone, which here is no error (the receive side sees the disconnect).
         try:
-            first = await asyncio.wait_for(websocket.receive_text(), INIT_TIMEOUT)
+            while (frame := await connection.outbox.get()) is not None:
+                connection.sending = True
+                await send({"type": "websocket.send", "text": frame})
+                connection.sending = False
+            code, reason = connection.closing or (1000, "")
+            await send({"type": "websocket.close", "code": code, "reason": reason})
+        except OSError:
+            connection.close(1006, "")  # the client went away while we were writing
+
+    async def _receive_loop(
+        self, connection: Connection, receive: Receive, timers: list[Any]
+    ) -> None:
+        try:
+            text = await asyncio.wait_for(_receive_text(receive), INIT_TIMEOUT)
         except TimeoutError:
             connection.close(*wsp.Close.INIT_TIMEOUT.value)
             return
-        text: str | None = first
         while text is not None and connection.closing is None:
             message = wsp.parse(text, connection.protocol)
             if message is None:
@@ -114,7 +128,7 @@ class GraphQLWebSocket:
             await self._handle(connection, message, timers)
             if connection.closing is not None:
                 return
-            text = await websocket.receive_text()
+            text = await _receive_text(receive)
 
     async def _handle(
         self, connection: Connection, message: wsp.Message, timers: list[Any]
@@ -122,7 +136,7 @@ class GraphQLWebSocket:
         if message.type == "connection_init":
             await self._init(connection, message.payload, timers)
         elif message.type == "ping":
-            connection.send(wsp.pong(connection.protocol))
+            connection.send_urgent(wsp.pong(connection.protocol))
         elif message.type == "pong":
             return
         elif message.type == "terminate":
@@ -136,7 +150,10 @@ class GraphQLWebSocket:
                 return
             await self._subscribe(connection, message.id, message.payload)
         elif message.type == "complete" and message.id is not None:
-            connection.subscriptions.pop(message.id, None)
+            connection.end_subscription(message.id)
+            if connection.protocol == wsp.LEGACY_WS:
+                # The legacy protocol acknowledges `stop`; clients (gql) wait for it.
+                connection.send(wsp.complete_frame(connection.protocol, message.id))
         else:
             connection.close(*wsp.Close.BAD_MESSAGE.value)
 
@@ -149,20 +166,21 @@ class GraphQLWebSocket:
         token = _token_from(payload)
         async with runtime.sessionmaker() as session:
             viewer = await runtime.viewers.viewer(session, token, now)
-            scope = await load_scope(session, viewer, viewer.today(now), now) if viewer else None
-        if viewer is None or scope is None:
+        if viewer is None or token is None:
             if connection.protocol == wsp.LEGACY_WS:
                 connection.send(wsp.connection_error(connection.protocol, "Forbidden"))
             connection.close(*wsp.Close.FORBIDDEN.value)
             return
-        connection.viewer, connection.scope = viewer, scope
+        scopes, key = self._scopes, token_hash(token)
+        connection.viewer, connection.session_key = viewer, key
+        connection.scope = await scopes.scope(runtime.sessionmaker, viewer, key, now)
 
         async def reload_scope() -> None:
             now = runtime.clock()
-            async with runtime.sessionmaker() as session:
-                connection.scope = await load_scope(session, viewer, viewer.today(now), now)
+            connection.scope = await scopes.scope(runtime.sessionmaker, viewer, key, now)
 
         connection.reload_scope = reload_scope
+        connection.replay = functools.partial(self._replayer.run, connection)
         await self._hub().register(connection)
         connection.send(wsp.ack(connection.protocol))
         loop = asyncio.get_running_loop()
@@ -218,7 +236,13 @@ class GraphQLWebSocket:
         arguments = get_argument_values(subscription_type.fields[field_name], root, coerced)
         viewer = connection.viewer
         assert viewer is not None
-        independent = viewer_independent(self.live.schema, document, self.live.shared_fields)
+        independent = self._independent.get(query)
+        if independent is None:
+            independent = viewer_independent(self.live.schema, document, self.live.shared_fields)
+            if len(query) <= 10_000:  # clients send the same few documents; keep those
+                if len(self._independent) >= 512:
+                    self._independent.clear()
+                self._independent[query] = independent
         subscription = LiveSubscription(
             connection=connection,
             id=op_id,
@@ -238,50 +262,21 @@ class GraphQLWebSocket:
             connection.send(wsp.error_frame(protocol, op_id, [bad_cursor]))
             return
         if live_field.prepare is not None:
-            async with self._runtime().sessionmaker() as session:
-                subscription.state = await live_field.prepare(session, viewer)
+            subscription.state = await self._scopes.prepared(
+                self._runtime().sessionmaker,
+                viewer,
+                connection.session_key,
+                field_name,
+                live_field.prepare,
+            )
         connection.subscriptions[op_id] = subscription
-        hub = self._hub()
-        live_from = hub.cursor(viewer.organisation_id)
-        subscription.last_id = live_from
-        if after is not None and after < live_from:
+        if after is None:
+            subscription.last_id = self._hub().cursor(viewer.organisation_id)
+            subscription.catching_up = False
+        else:
+            # Event ids are one sequence in one table: a cursor means the same on every process.
             subscription.last_id = after
-            await self._catch_up(connection, subscription, after, live_from)
-        subscription.catching_up = False
-        for event in subscription.buffer:
-            if event.id > subscription.last_id:
-                subscription.last_id = event.id
-                connection.send_next(subscription, await render(self.live, subscription, event))
-        subscription.buffer.clear()
-
-    async def _catch_up(
-        self, connection: Connection, subscription: LiveSubscription, after: int, upto: int
-    ) -> None:
-        viewer = subscription.viewer
-        runtime = self._runtime()
-        now = runtime.clock()
-        async with runtime.sessionmaker() as session:
-            rows = (
-                await session.scalars(
-                    select(Event)
-                    .where(
-                        Event.id > after,
-                        Event.id <= upto,
-                        Event.kind.in_(subscription.live_field.kinds),
-                        event_visible_clause(viewer, viewer.today(now)),
-                    )
-                    .order_by(Event.id)
-                    .limit(CATCH_UP_LIMIT)
-                )
-            ).all()
-        for row in rows:
-            event = LiveEvent.from_row(row)
-            if subscription.live_field.accepts(
-                event, subscription.arguments, viewer, subscription.state
-            ):
-                payload = await render(self.live, subscription, event)
-                connection.send_next(subscription, payload)
-            subscription.last_id = event.id
+            connection.start_replay(subscription)
 
     async def _execute_once(
         self,
@@ -306,6 +301,15 @@ class GraphQLWebSocket:
                 result = await result
         connection.send(wsp.next_frame(connection.protocol, op_id, encode(result, request_id)))
         connection.send(wsp.complete_frame(connection.protocol, op_id))
+
+
+async def _receive_text(receive: Receive) -> str | None:
+    """The next text message; None once the client has gone (or sent binary, not ours)."""
+    message = await receive()
+    if message["type"] != "websocket.receive":
+        return None
+    text = message.get("text")
+    return text if isinstance(text, str) else None
 
 
 def _token_from(payload: Any) -> str | None:

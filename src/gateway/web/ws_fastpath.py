@@ -55,3 +55,13 @@ def write_frame(send: Send, frame: bytes) -> bool:
         return False
     transport.write(frame)
     return True
+
+
+def abort(send: Send) -> None:
+    """Cut the connection behind `send` at once, unsent data and all (uvicorn only).
+
+    For a peer that stopped reading: closing politely would wait for it to read first.
+    """
+    transport: Any = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is not None:
+        transport.abort()  # also cuts a close that is waiting to flush
