@@ -112,9 +112,9 @@ async def test_a_child_with_placements_guardians_and_consents(
             "group": {"name": "Dolfijnen"},
         }
     ]
-    # Anna sees her own e-mail, not her partner's; phone numbers are for staff.
+    # Anna sees her own contact details, not her partner's; staff see both.
     assert child["guardians"] == [
-        {"name": "Anna Vos", "email": "anna@example.nl", "phone": None},
+        {"name": "Anna Vos", "email": "anna@example.nl", "phone": "06 1234 5678"},
         {"name": "Bram Vos", "email": None, "phone": None},
     ]
     assert [c["kind"] for c in child["consents"]] == ["PHOTOS", "DIARY", "OUTINGS"]

@@ -26,6 +26,7 @@ NEWS_PAGE = """
 
 
 async def statements_for(gql: GraphQLClient, server: RunningServer, token: str) -> tuple[int, int]:
+    await gql.data("{ me { id } }", token=token)  # the viewer cached, as on every later request
     server.statements.statements.clear()
     data = await gql.data(NEWS_PAGE, token=token)
     return len(server.statements.statements), data["news"]["totalCount"]
