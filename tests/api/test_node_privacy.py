@@ -8,16 +8,20 @@ the walk. What a viewer may not see must answer exactly like an ID that does not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from gateway.ids import from_global_id, to_global_id
+from gateway.ids import from_global_id, pk_of, to_global_id
+from gateway.models import ConsentKind
 from resolvers.nodes import NODE_TYPES
 from resolvers.schema import schema
+from tests.api.diary_support import entry_photos, grant, group_post, written
 from tests.api.messaging import send, start
 from tests.builders import World
 from tests.care_support import MONDAY, REPORT_ABSENCE
+from tests.news_support import Content
 from tests.support import GraphQLClient
 
 FIELDS = "__typename id ... on Account { email role } ... on Guardian { name contact: email }"
@@ -30,6 +34,8 @@ MISSING_PK = 987_654_321
 VIEWERS = ("anna", "bram", "sita", "carla", "tim", "mo", "mara")
 ZON = frozenset({"anna", "bram", "sita", "carla", "tim"})
 BO = frozenset({"anna", "bram", "sita"})  # Bo's guardians and the staff of his group
+# Families with a child in Dolfijnen today (Bo; Carla's Cas) and the group's staff.
+DOLFIJNEN = frozenset({"anna", "bram", "carla", "sita"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,16 @@ CASES: dict[str, list[Case]] = {
     "Location": [Case("centrum", ZON)],
     "Group": [Case("vlinders", ZON)],
     "StaffMember": [Case("tim_staff", ZON)],
+    # The child's day: a diary entry and its photo for Bo's guardians and group staff; a group
+    # post for the families placed in the group on its date.
+    "DiaryEntry": [Case("bo_entry", BO)],
+    "Photo": [Case("bo_photo", BO)],
+    "GroupPost": [Case("dolfijnen_post", DOLFIJNEN)],
+    # The organisation's news and newsletters, for everyone of the organisation.
+    "NewsItem": [Case("zon_news", ZON)],
+    "Newsletter": [Case("zon_newsletter", ZON)],
+    # A signed-in session: its own account only.
+    "AccountSession": [Case("anna_session", frozenset({"anna"}))],
 }
 
 
@@ -108,6 +124,19 @@ async def targets(gql: GraphQLClient, world: World) -> Targets:
     )
     assert absence["reportAbsence"]["errors"] == []
     ids["bo_absence"] = absence["reportAbsence"]["requests"][0]["id"]
+    await grant(world, "bo", ConsentKind.DIARY)
+    ids["bo_entry"] = await written(gql, world, "sita", "bo", "Bo built a tower.")
+    [photo] = await entry_photos(world, pk_of(ids["bo_entry"], "DiaryEntry") or 0, "bo", 1)
+    ids["bo_photo"] = to_global_id("Photo", photo)
+    post = await group_post(world, "dolfijnen", world.now.date(), "To the park", world.now)
+    ids["dolfijnen_post"] = to_global_id("GroupPost", post)
+    yesterday = world.now - timedelta(days=1)
+    content = Content(world)
+    ids["zon_news"] = to_global_id("NewsItem", await content.news("zon", None, "Nieuws", yesterday))
+    letter = await content.newsletter("zon", None, "Nieuwsbrief", yesterday)
+    ids["zon_newsletter"] = to_global_id("Newsletter", letter)
+    me = await gql.data("{ me { sessions { id } } }", token=world.token("anna"))
+    ids["anna_session"] = me["me"]["sessions"][0]["id"]
     return Targets(world, ids)
 
 
