@@ -153,6 +153,14 @@ class GraphQLClient:
         result: dict[str, Any] = response.json()
         return result
 
+    async def token_refused(self, token: str) -> bool:
+        """Whether a request with `token` is answered 401 `invalid_token` (RFC 6750)."""
+        response = await self.http.post(
+            self.url, json={"query": "{ __typename }"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        challenge = response.headers.get("www-authenticate")
+        return response.status_code == 401 and challenge == 'Bearer error="invalid_token"'
+
     async def data(
         self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
     ) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
-from gateway.auth.viewer import Viewer, bearer_token
+from gateway.auth.viewer import Viewer, bearer_token, check_sent_token
 from gateway.errors import Unauthenticated
 from gateway.runtime import Runtime
 from loaders import Loaders
@@ -43,12 +43,15 @@ Info = strawberry.Info[Context, None]
 
 @asynccontextmanager
 async def build_context(request: HTTPConnection, request_id: str) -> AsyncIterator[Context]:
-    """Open the request's session, find the viewer, and create fresh loaders."""
+    """Open the request's session, find the viewer, and create fresh loaders.
+
+    Raises `InvalidToken` (401) when a bearer token was sent but found no live session."""
     runtime: Runtime = request.app.state.runtime
     now = runtime.clock()
     async with runtime.sessionmaker() as session:
-        token = bearer_token(request.headers.get("authorization"))
-        viewer = await runtime.viewers.viewer(session, token, now)
+        authorization = request.headers.get("authorization")
+        viewer = await runtime.viewers.viewer(session, bearer_token(authorization), now)
+        check_sent_token(authorization, viewer)  # a bad token is a 401, not an anonymous viewer
         yield _context(request, request_id, session, viewer, runtime, now)
 
 

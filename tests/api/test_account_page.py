@@ -167,8 +167,8 @@ async def test_changing_the_password_ends_every_other_session(
 
     assert data["changePassword"] == {"account": {"email": "anna@example.nl"}, "errors": []}
     assert await gql.data(ME, token=laptop) == {"me": {"email": "anna@example.nl"}}
-    assert await gql.data(ME, token=phone) == {"me": None}
-    assert await gql.data(ME, token=world.token("anna")) == {"me": None}
+    assert await gql.token_refused(phone)
+    assert await gql.token_refused(world.token("anna"))
     assert await gql.data(ME, token=world.token("bram")) == {"me": {"email": "bram@example.nl"}}
     old = await gql.data(LOGIN, {"email": "anna@example.nl", "password": PASSWORD})
     assert old["login"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
@@ -234,7 +234,7 @@ async def test_sessions_are_listed_and_one_can_be_ended(gql: GraphQLClient, worl
     data = await gql.data(REVOKE, {"id": sessions[0]["id"]}, token=world.token("anna"))
 
     assert data["revokeSession"] == {"revokedSessionId": sessions[0]["id"], "errors": []}
-    assert await gql.data(ME, token=other) == {"me": None}
+    assert await gql.token_refused(other)
     after = await gql.data("{ me { sessions { current } } }", token=world.token("anna"))
     assert after["me"]["sessions"] == [{"current": True}]
 

@@ -40,11 +40,35 @@ class Viewer:
 def bearer_token(authorization: str | None) -> str | None:
     if not authorization:
         return None
-    scheme, _, value = authorization.partition(" ")
+    scheme, _, value = authorization.strip().partition(" ")
     value = value.strip()
     if scheme.lower() != "bearer" or not value or len(value) > 200:
         return None
     return value
+
+
+class InvalidToken(Exception):
+    """A bearer token was sent but belongs to no live session: unknown, malformed, expired or
+    revoked. HTTP answers 401 with the RFC 6750 challenge, so that a client drops its token and
+    logs in again instead of taking an anonymous `null` for an empty account."""
+
+    challenge = 'Bearer error="invalid_token"'
+    message = "The bearer token is unknown, expired or logged out: log in again, or send none."
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
+def check_sent_token(authorization: str | None, viewer: Viewer | None) -> None:
+    """Raise `InvalidToken` when a bearer token was sent but found no viewer.
+
+    No header, or another scheme (a proxy's Basic credentials), stays anonymous: logging in and
+    activating an account need no token.
+    """
+    if viewer is None and authorization:
+        scheme = authorization.strip().partition(" ")[0]
+        if scheme.lower() == "bearer":
+            raise InvalidToken()
 
 
 async def viewer_for_token(

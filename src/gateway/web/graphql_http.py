@@ -27,7 +27,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from gateway.auth.viewer import bearer_token
+from gateway.auth.viewer import InvalidToken, bearer_token
 from gateway.documents import ANONYMOUS, SIGNED_IN, DocumentLimits, documents, running
 from gateway.masking import INTERNAL, client_request_id, is_crash, masked, new_request_id
 from gateway.web.graphiql import GraphiQL
@@ -89,6 +89,10 @@ class GraphQLHTTP:
             response.headers.update(rejection.headers)
         except RequestErrors as failure:
             response = _errors(_request_error_status(exchange), exchange, failure.errors)
+        except InvalidToken as refusal:  # RFC 6750: the client should drop the token
+            error = GraphQLError(refusal.message, extensions={"code": "UNAUTHENTICATED"})
+            response = _errors(401, exchange, [error])
+            response.headers["WWW-Authenticate"] = refusal.challenge
         except ClientDisconnect:
             _log_access(request, "disconnected", started, exchange)
             return

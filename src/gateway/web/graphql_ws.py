@@ -315,10 +315,12 @@ async def _receive_text(receive: Receive) -> str | None:
 def _token_from(payload: Any) -> str | None:
     if not isinstance(payload, dict):
         return None
-    for key in ("Authorization", "authorization"):
-        value = payload.get(key)
-        if isinstance(value, str):
-            return bearer_token(value)
+    # `payload.Authorization`, or `payload.headers.Authorization` as Apollo Sandbox sends it.
+    for where in (payload, payload.get("headers")):
+        for key in ("Authorization", "authorization"):
+            value = where.get(key) if isinstance(where, dict) else None
+            if isinstance(value, str):
+                return bearer_token(value)
     token = payload.get("token")
     return token if isinstance(token, str) and len(token) <= 200 else None
 
