@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.auth.viewer_cache import ViewerCache
 from gateway.clock import Clock, system_clock
 from gateway.db import create_engine, create_sessionmaker
+from gateway.documents import CLOSED, OPEN
 from gateway.jobs import start_job_worker, start_periodic_tasks
 from gateway.live import LiveHub, PubSub
 from gateway.live.fanout import fanout
@@ -151,6 +152,7 @@ def create_app(
         build_context,
         graphiql=graphiql,
         max_body_bytes=settings.max_body_bytes,
+        exposure=OPEN if settings.introspection_enabled else CLOSED,
     )
     live = live_schema()
     websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)

@@ -8,13 +8,18 @@ counts fields (as if every fragment were written out), aliases, fragment spreads
 The overlapping-fields rule gets a small comparison budget on top, for the shapes the counts
 let through. Callers without a login get smaller bounds: they only need to log in.
 
+In production the schema is not shown to strangers (`Exposure`): introspection (`__schema`,
+`__type`) is refused and validation errors say no "did you mean …?" (`INTROSPECTION`).
+
 The outcome (the document, or why it cannot run) is kept in a bounded LRU cache keyed by the
-schema, the bounds and the text, so clients sending the same few documents pay for parsing and
-validation once. `UsePreparedDocument` hands the prepared document to Strawberry's execution.
+schema, the bounds, the exposure and the text, so clients sending the same few documents pay
+for parsing and validation once. `UsePreparedDocument` hands the prepared document to
+Strawberry's execution.
 """
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,14 +34,17 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     InlineFragmentNode,
+    NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     SelectionSetNode,
     parse,
     specified_rules,
+    validate,
 )
 from graphql.validation.rules import overlapping_fields_can_be_merged
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 TOO_COMPLEX = "DOCUMENT_TOO_COMPLEX"
 # Strawberry validates with these unless an extension changes them.
@@ -71,6 +79,28 @@ ANONYMOUS = DocumentLimits(
     max_spreads=20,
     hint=" without a login",
 )
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """What a document's errors may show of the schema."""
+
+    introspection: bool = True  # `__schema` and `__type` may be asked
+    suggestions: bool = True  # errors may say "Did you mean 'me'?"
+
+
+OPEN = Exposure()
+CLOSED = Exposure(introspection=False, suggestions=False)
+
+# Strawberry adds these to every validation (`strawberry.schema.schema.validate_document`).
+STRAWBERRY_RULES = (MaybeNullValidationRule, OneOfInputValidationRule)
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
+
+
+def without_suggestion(error: GraphQLError) -> GraphQLError:
+    """The error without its "did you mean" (variable values are checked only when executing)."""
+    error.message = _SUGGESTION.sub("", error.message)
+    return error
 
 
 def _refusal(message: str, limits: DocumentLimits) -> GraphQLError:
@@ -157,7 +187,19 @@ class Prepared:
     errors: tuple[GraphQLError, ...]
 
 
-def prepare_uncached(schema: GraphQLSchema, text: str, limits: DocumentLimits) -> Prepared:
+def validate_document(
+    schema: GraphQLSchema, document: DocumentNode, exposure: Exposure
+) -> list[GraphQLError]:
+    """Strawberry's validation (with its own rules), showing of the schema what `exposure` lets."""
+    rules = (*DEFAULT_RULES, *STRAWBERRY_RULES)
+    if not exposure.introspection:
+        rules = (*rules, NoSchemaIntrospectionCustomRule)
+    return validate(schema, document, rules, hide_suggestions=not exposure.suggestions)
+
+
+def prepare_uncached(
+    schema: GraphQLSchema, text: str, limits: DocumentLimits, exposure: Exposure = OPEN
+) -> Prepared:
     # The same for every caller, so without a hint; "surrogatepass" measures any text.
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         too_large = GraphQLError(f"The document exceeds {limits.max_bytes} bytes.")
@@ -174,7 +216,7 @@ def prepare_uncached(schema: GraphQLSchema, text: str, limits: DocumentLimits) -
         refused = _too_deep(limits)
     if refused is not None:
         return Prepared(text, None, (refused,))
-    errors = validate_document(schema, document, DEFAULT_RULES)
+    errors = validate_document(schema, document, exposure)
     if any(e.message == "Validation aborted." for e in errors):  # the overlap budget ran out
         refused = _refusal("The document repeats the same fields too often", limits)
         return Prepared(text, None, (refused,))
@@ -194,26 +236,32 @@ class DocumentCache:
         self.max_entries = max_entries
         self.max_text = max_text
         self.max_length = max_length
-        self._entries: OrderedDict[tuple[GraphQLSchema, DocumentLimits, str], Prepared] = (
-            OrderedDict()
-        )
+        self._entries: OrderedDict[
+            tuple[GraphQLSchema, DocumentLimits, Exposure, str], Prepared
+        ] = OrderedDict()
         self._text = 0
         self.hits = self.misses = 0
 
-    def prepare(self, schema: GraphQLSchema, text: str, limits: DocumentLimits) -> Prepared:
-        key = (schema, limits, text)
+    def prepare(
+        self,
+        schema: GraphQLSchema,
+        text: str,
+        limits: DocumentLimits,
+        exposure: Exposure = OPEN,
+    ) -> Prepared:
+        key = (schema, limits, exposure, text)
         cached = self._entries.get(key)
         if cached is not None:
             self.hits += 1
             self._entries.move_to_end(key)
             return cached
         self.misses += 1
-        prepared = prepare_uncached(schema, text, limits)
+        prepared = prepare_uncached(schema, text, limits, exposure)
         if len(text) <= self.max_length:
             self._entries[key] = prepared
             self._text += len(text)
             while len(self._entries) > self.max_entries or self._text > self.max_text:
-                (_schema, _limits, old), _ = self._entries.popitem(last=False)
+                (*_, old), _ = self._entries.popitem(last=False)
                 self._text -= len(old)
         return prepared
 

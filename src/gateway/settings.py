@@ -16,6 +16,15 @@ DEFAULT_DATA_DIR = Path("var")
 DEV_SECRET = "dev-only-secret-change-me"
 
 
+class SettingError(ValueError):
+    """A problem that belongs to one variable, though found looking at several."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
 class Settings(BaseSettings):
     """Every knob of the gateway; names are the environment variables (case-insensitive)."""
 
@@ -65,6 +74,8 @@ class Settings(BaseSettings):
     vapid_private_key: str = ""
     vapid_subject: str = "mailto:beheer@ouderportaal.nl"
     graphiql: bool | None = None
+    # Introspection and "did you mean" in errors: on outside production unless switched off.
+    introspection: bool | None = None
     log_level: str = "INFO"
 
     @field_validator(
@@ -137,13 +148,24 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _real_secret_in_production(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise ValueError("SECRET_KEY must be set to a long random value in production")
+            raise SettingError(
+                "SECRET_KEY",
+                "not set; production needs a long random value of its own (at least 16 "
+                "characters, e.g. `python3 -c 'import secrets; print(secrets.token_hex(32))'`)",
+            )
         return self
 
     @property
     def graphiql_enabled(self) -> bool:
         """GraphiQL is on in development unless switched off explicitly."""
         return self.graphiql if self.graphiql is not None else self.environment == "development"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        """The schema is shown (introspection, suggestions) outside production unless off."""
+        if self.introspection is not None:
+            return self.introspection
+        return self.environment != "production"
 
     @property
     def is_sqlite(self) -> bool:
@@ -157,7 +179,13 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]).upper() or "SETTINGS"
-            print(f"ouderportaal: invalid setting {name}: {error['msg']}", file=sys.stderr)
+            message = error["msg"]
+            cause = error.get("ctx", {}).get("error")
+            if isinstance(cause, SettingError):
+                name, message = cause.name, cause.message
+            elif error["type"] == "value_error":
+                message = message.removeprefix("Value error, ")
+            print(f"ouderportaal: invalid setting {name}: {message}", file=sys.stderr)
         raise SystemExit(2) from None
 
 

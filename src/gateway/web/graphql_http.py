@@ -28,7 +28,16 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gateway.auth.viewer import InvalidToken, bearer_token
-from gateway.documents import ANONYMOUS, SIGNED_IN, DocumentLimits, documents, running
+from gateway.documents import (
+    ANONYMOUS,
+    OPEN,
+    SIGNED_IN,
+    DocumentLimits,
+    Exposure,
+    documents,
+    running,
+    without_suggestion,
+)
 from gateway.masking import INTERNAL, client_request_id, is_crash, masked, new_request_id
 from gateway.web.graphiql import GraphiQL
 from gateway.web.multipart import close_uploads, read_post
@@ -66,8 +75,10 @@ class GraphQLHTTP:
         max_body_bytes: int = 1_000_000,
         limits: DocumentLimits = SIGNED_IN,
         anonymous_limits: DocumentLimits = ANONYMOUS,
+        exposure: Exposure = OPEN,
     ) -> None:
         self._schema = schema
+        self._exposure = exposure
         self._limits = limits
         self._anonymous_limits = anonymous_limits
         self._context_factory = context_factory
@@ -126,7 +137,7 @@ class GraphQLHTTP:
         # token buys the larger ones, which are also bounded to milliseconds of work.
         anonymous = bearer_token(request.headers.get("authorization")) is None
         limits = self._anonymous_limits if anonymous else self._limits
-        prepared = documents.prepare(self._schema._schema, params.query, limits)
+        prepared = documents.prepare(self._schema._schema, params.query, limits, self._exposure)
         if prepared.document is None:
             raise RequestErrors(*prepared.errors)
         operation = operation_to_run(prepared.document, params, request.method)
@@ -149,6 +160,8 @@ class GraphQLHTTP:
                     allowed_operation_types=allowed,
                     operation_extensions=params.extensions,
                 )
+        if not self._exposure.suggestions and result.errors:
+            result.errors = [e if e.path else without_suggestion(e) for e in result.errors]
         return _result_response(result, exchange)
 
     async def _read_body(self, request: Request) -> bytes:

@@ -29,7 +29,7 @@ from starlette.websockets import WebSocket
 
 from gateway.auth.tokens import token_hash
 from gateway.auth.viewer import bearer_token
-from gateway.documents import SIGNED_IN, documents
+from gateway.documents import CLOSED, OPEN, SIGNED_IN, documents
 from gateway.live import LiveHub
 from gateway.live.fanout import (
     LiveSchema,
@@ -200,7 +200,8 @@ class GraphQLWebSocket:
         variables = payload.get("variables") or {}
         name = payload.get("operationName")
         # Only signed-in connections get here, so the larger bounds apply.
-        prepared = documents.prepare(self.live.schema, query, SIGNED_IN)
+        exposure = OPEN if self._runtime().settings.introspection_enabled else CLOSED
+        prepared = documents.prepare(self.live.schema, query, SIGNED_IN, exposure)
         document = prepared.document
         if document is None or prepared.errors:
             formatted = [e.formatted for e in prepared.errors]
