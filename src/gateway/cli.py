@@ -9,13 +9,15 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from gateway.cli_db import DatabaseUnusable, looked_at, reading
+from gateway.cli_db import DatabaseUnusable, answers, looked_at, reading
 from gateway.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -31,7 +33,10 @@ def _session_scope(settings: Settings):  # type: ignore[no-untyped-def]
 async def _migrate(settings: Settings) -> None:
     from gateway.migrate import migrate
 
-    await migrate(settings.database_url)
+    url = settings.database_url
+    # A database that does not answer is one line now, not a traceback in a minute.
+    await reading(url, lambda: answers(url, migrated=False), must_exist=False)
+    await migrate(url)
 
 
 async def _seed(settings: Settings) -> bool:
@@ -117,6 +122,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from gateway.app import create_app, server_options
 
+    if not args.demo:  # --demo migrates, which checks the database itself
+        url = settings.database_url
+        asyncio.run(reading(url, lambda: answers(url, migrated=True)))
     if args.demo:
         asyncio.run(_migrate(settings))
         seeded = asyncio.run(_seed(settings))
@@ -284,56 +292,140 @@ def cmd_vapid_keys(_args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def _default(name: str) -> str:
+    """A setting's variable with its default, for the help texts (durations as in ISO 8601)."""
+    value = Settings.model_fields[name].default
+    if isinstance(value, timedelta):
+        seconds = int(value.total_seconds())
+        if seconds % 86_400 == 0:
+            value = f"P{seconds // 86_400}D"
+        else:
+            units = (("H", 3600), ("M", 60), ("S", 1))
+            unit, size = next((u, n) for u, n in units if seconds % n == 0)
+            value = f"PT{seconds // size}{unit}"
+    return f"{name.upper()} (default {value})"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ouderportaal", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the gateway")
-    serve.add_argument("--demo", action="store_true", help="migrate and seed demo data first")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(run=cmd_serve)
-    sub.add_parser("migrate", help="bring the database to the newest schema").set_defaults(
-        run=cmd_migrate
+    database = f"Reads {_default('database_url')}."
+    parser = argparse.ArgumentParser(
+        prog="ouderportaal",
+        description="Run and operate the Ouderportaal gateway. "
+        "`ouderportaal COMMAND --help` describes a command with its defaults.",
+        epilog="Settings come from the environment or a .env file; a bad one stops any command "
+        "with one line naming it (exit code 2). See the README.",
     )
-    sub.add_parser("seed-demo", help="create the demo organisation").set_defaults(run=cmd_seed_demo)
-    export = sub.add_parser("export-schema", help="print the GraphQL SDL")
+    parser.add_argument("--version", action="version", version=f"ouderportaal {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, *details: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=summary,
+            description=" ".join((summary[0].upper() + summary[1:] + ".", *details)),
+            formatter_class=_HelpFormatter,
+        )
+
+    serve = command(
+        "serve",
+        "run the gateway: GraphQL over HTTP and WebSocket at /graphql",
+        f"{database} The database must be migrated (`ouderportaal migrate`, or --demo);",
+        "an unreachable or empty one stops the start with one line.",
+        f"Also {_default('broadcast_url')}, {_default('environment')}, {_default('log_level')}.",
+    )
+    serve.add_argument("--demo", action="store_true", help="migrate and seed demo data first")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.set_defaults(run=cmd_serve)
+    command(
+        "migrate",
+        "bring the database to the newest schema",
+        f"{database} Creates a SQLite file that is not there yet.",
+    ).set_defaults(run=cmd_migrate)
+    command(
+        "seed-demo",
+        "create the demo organisation (migrating first); nothing when it is there",
+        database,
+    ).set_defaults(run=cmd_seed_demo)
+    export = command("export-schema", "print the GraphQL SDL of the API", "Needs no database.")
     export.add_argument("--output", help="write to this file instead of stdout")
     export.set_defaults(run=cmd_export_schema)
-    accounts = sub.add_parser("demo-accounts", help="list the demo logins")
+    accounts = command(
+        "demo-accounts", "list the demo logins, with their shared password", database
+    )
     accounts.add_argument("--json", action="store_true", help="machine-readable output")
     accounts.set_defaults(run=cmd_demo_accounts)
-    sub.add_parser("send-activations", help="mail due activation links now").set_defaults(
-        run=cmd_send_activations
-    )
-    sub.add_parser(
-        "expire-requests", help="expire pending requests past their expiry moment now"
+    command(
+        "send-activations",
+        "mail the activation links that are due now (the server does so hourly)",
+        f"{database} Mails through {_default('mail_url')}.",
+    ).set_defaults(run=cmd_send_activations)
+    command(
+        "expire-requests",
+        "expire pending requests past their expiry moment now (the server does every minute)",
+        database,
     ).set_defaults(run=cmd_expire_requests)
-    sub.add_parser(
-        "prune-events", help="delete events older than EVENT_RETENTION (the server does hourly)"
+    command(
+        "prune-events",
+        "delete events older than EVENT_RETENTION now (the server does hourly)",
+        f"{database} How long events are kept: {_default('event_retention')}.",
     ).set_defaults(run=cmd_prune_events)
-    sub.add_parser(
+    command(
         "prune-logins",
-        help="delete forgotten login throttle counters and stale known addresses "
+        "delete forgotten login throttle counters and stale known addresses now "
         "(the server does hourly)",
+        database,
     ).set_defaults(run=cmd_prune_logins)
-    invoices = sub.add_parser(
+    invoices = command(
         "import-invoices",
-        help="publish invoices from the billing system: a folder with invoices.csv and PDFs "
-        "(columns: see gateway/domain/invoice_rows.py)",
+        "publish invoices from the billing system: a folder with invoices.csv and the PDFs",
+        f"{database} All or nothing; the columns are described in gateway/domain/invoice_rows.py;",
+        f"the PDFs go to {_default('storage_url')}.",
     )
     invoices.add_argument("folder", help="folder holding invoices.csv and the PDF files")
     invoices.add_argument("--domain", required=True, help="portal domain of the organisation")
     invoices.set_defaults(run=cmd_import_invoices)
-    sub.add_parser("vapid-keys", help="make a Web Push (VAPID) key pair").set_defaults(
-        run=cmd_vapid_keys
+    command(
+        "vapid-keys",
+        "make a Web Push (VAPID) key pair",
+        "Needs no database; prints VAPID_PRIVATE_KEY for the environment and the public key.",
+    ).set_defaults(run=cmd_vapid_keys)
+    outbox = command(
+        "outbox",
+        "show mails written to the outbox folder",
+        f"Reads the folder of {_default('mail_url')}.",
     )
-    outbox = sub.add_parser("outbox", help="show mails written to the outbox folder")
     outbox.add_argument("--last", type=int, default=10, help="how many of the newest to show")
     outbox.set_defaults(run=cmd_outbox)
     return parser
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option with its default."""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ouderportaal-gateway")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, so that a reader that has gone is noticed below
+        return code
+    except BrokenPipeError:
+        # The reader stopped early (`ouderportaal demo-accounts | head -1`): what it read is
+        # all it wanted. Nothing more may be written, not even by the interpreter's last flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     settings = get_settings()
     logging.basicConfig(

@@ -9,11 +9,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
 DEV_SECRET = "dev-only-secret-change-me"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DURATION_FORMS = "an ISO 8601 duration (PT15M, PT1H30M, P30D) or seconds (900)"
+# Durations that may be zero (it switches the thing off); every other one must be positive.
+ZERO_ALLOWED = frozenset({"viewer_cache_ttl"})
 
 
 class SettingError(ValueError):
@@ -116,6 +127,32 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{item!r} is not an IP address or network") from None
         return value
+
+    @field_validator("*", mode="wrap")
+    @classmethod
+    def _duration_forms(
+        cls, value: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> object:
+        """Every duration, with the forms it accepts named when it is not one of them."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None or field.annotation is not timedelta:
+            return handler(value)
+        try:
+            duration = handler(value)
+        except ValidationError:
+            raise ValueError(f"{value!r} is not a duration: use {DURATION_FORMS}") from None
+        zero_allowed = info.field_name in ZERO_ALLOWED
+        if duration < timedelta(0) or (duration == timedelta(0) and not zero_allowed):
+            bound = "negative" if zero_allowed else "zero or negative"
+            raise ValueError(f"{value!r} is {bound}: use {DURATION_FORMS}")
+        return duration
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is no log level: use one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
 
     @field_validator("database_url")
     @classmethod
