@@ -102,7 +102,13 @@ async def test_production_sockets_refuse_introspection_too(
         await client.init(world.token("anna"))
         await client.subscribe("1", "query { __schema { queryType { name } } me { emial } }")
         message = await client.receive()
+        await client.subscribe("2", REQUESTS, {"s": "PENDINGG"})
+        enum = await client.receive()
 
+    assert enum["type"] == "next"
+    [coercion] = [e["message"] for e in enum["payload"]["errors"]]
+    assert "'PENDINGG'" in coercion
+    assert "Did you mean" not in coercion
     found = [e["message"] for e in message["payload"]]
     assert message["type"] == "error"
     assert found[0] == (

@@ -213,10 +213,14 @@ class GraphQLWebSocket:
             connection.send(wsp.error_frame(protocol, op_id, [error]))
             return
         if operation.operation is not OperationType.SUBSCRIPTION:
-            await self._execute_once(connection, op_id, document, variables, name)
+            hide = not exposure.suggestions
+            await self._execute_once(connection, op_id, document, variables, name, hide)
             return
         coerced = get_variable_values(
-            self.live.schema, operation.variable_definitions or (), variables
+            self.live.schema,
+            operation.variable_definitions or (),
+            variables,
+            hide_suggestions=not exposure.suggestions,
         )
         root = operation.selection_set.selections[0]
         subscription_type = self.live.schema.subscription_type
@@ -286,6 +290,7 @@ class GraphQLWebSocket:
         document: DocumentNode,
         variables: dict[str, Any],
         name: str | None,
+        hide_suggestions: bool,
     ) -> None:
         viewer = connection.viewer
         assert viewer is not None
@@ -297,6 +302,7 @@ class GraphQLWebSocket:
                 context_value=context,
                 variable_values=variables,
                 operation_name=name,
+                hide_suggestions=hide_suggestions,
             )
             if not isinstance(result, ExecutionResult):
                 result = await result
