@@ -1,6 +1,6 @@
 """GraphQL over HTTP, side by side with the floor: a bare Starlette JSON endpoint.
 
-    .venv/bin/python bench/http.py [--rounds 3] [--seconds 1.0] [--connections 4]
+    .venv/bin/python bench/http_reads.py [--rounds 3] [--seconds 1.0] [--connections 4]
 
 Serves the demo organisation (SQLite in a temporary folder) from a gateway process run like
 `ouderportaal serve`, and the floor from a process running a one-route Starlette app on the same
@@ -63,7 +63,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-# --- the two servers (run as `bench/http.py --serve floor|gateway PORT`) ----------------------
+# --- the two servers (run as `bench/http_reads.py --serve floor|gateway PORT`) --------------
 
 
 def serve(kind: str, port: int) -> None:
