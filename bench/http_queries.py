@@ -1,4 +1,4 @@
-"""The documents bench/http_reads.py sends: what a parent's app session asks, and a staff overview."""
+"""The documents bench/http_reads.py sends: a parent's app session, and a staff overview."""
 
 TYPENAME = "{ __typename }"
 
