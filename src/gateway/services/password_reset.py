@@ -94,8 +94,12 @@ async def request_password_reset(
             "Too many requests for a new password. Try again later.",
             ["input", "email"],
         )
-    for key in keys:
-        await throttle.record_key_failure(session, key, now, policy)
+    account_key, address_key = keys
+    await throttle.record_key_failure(session, account_key, now, policy)
+    # Many parents behind one address (a school, an office) ask too: that counter allows more.
+    await throttle.record_key_failure(
+        session, address_key, now, policy, factor=throttle.ADDRESS_FACTOR
+    )
     row = (
         await session.execute(
             select(Account, Organisation)

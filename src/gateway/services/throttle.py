@@ -180,10 +180,11 @@ async def record_failure(
 
 
 async def record_key_failure(
-    session: AsyncSession, key: str, now: datetime, policy: ThrottlePolicy
+    session: AsyncSession, key: str, now: datetime, policy: ThrottlePolicy, *, factor: int = 1
 ) -> None:
-    """Count a failure on one counter (`counter_key`); `policy.free` of them, then waits."""
-    await _count(session, key, policy.free, now, policy)
+    """Count a failure on one counter (`counter_key`); `factor × policy.free` of them (a wider
+    counter, e.g. per address, allows more), then waits."""
+    await _count(session, key, policy.free * factor, now, policy)
 
 
 async def clear(session: AsyncSession, key: str) -> None:
