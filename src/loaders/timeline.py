@@ -57,7 +57,13 @@ def timeline_key(child_id: int, request: PageRequest) -> TimelineKey:
 
 
 def _cursor_of(ref: TimelineRef) -> list[Any]:
-    return [ref.day.isoformat(), ref.created_at.isoformat(), ref.kind, ref.id]
+    return _encodable((ref.day, ref.created_at, ref.kind, ref.id))
+
+
+def _encodable(cursor: Cursor) -> list[Any]:
+    """The cursor as it is handed out, so `first: 0` after it hands back the very same one."""
+    day, created, kind, pk = cursor
+    return [day.isoformat(), created.isoformat(), kind, pk]
 
 
 def _union(reader: Reader, child_ids: Sequence[int]) -> Any:
@@ -146,7 +152,7 @@ async def timeline_pages_by_child(
         for child_id, kind, pk, day, created in rows:
             grouped[child_id].append(TimelineRef(kind, pk, day, created))
         for child_id in ids:
-            request = PageRequest(first=first, after=None if after is None else list(after))
+            request = PageRequest(first=first, after=None if after is None else _encodable(after))
             pages[(child_id, first, after)] = make_page(
                 grouped[child_id], request, _cursor_of, totals.get(child_id, 0)
             )

@@ -127,7 +127,7 @@ async def test_the_same_idempotency_key_twice_writes_one_entry(
     other = await write(gql, world, "anna", "bo", "Something else.", idempotencyKey="k-1")
 
     assert again["diaryEntry"]["id"] == first["diaryEntry"]["id"]
-    assert [e["code"] for e in other["errors"]] == ["CONFLICT"]
+    assert [e["code"] for e in other["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
     assert await db.count("diary_entries") == 1
 
 

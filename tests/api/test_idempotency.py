@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from gateway.models import ConsentKind
+from tests.api.diary_support import WRITE, grant, written
 from tests.api.messaging import SEND, start
+from tests.api.uploads import media_files, post_upload
 from tests.builders import World
 from tests.care_support import (
     MONDAY,
@@ -22,7 +25,9 @@ from tests.care_support import (
     add_flex_child,
     slot_of,
 )
-from tests.support import Database, GraphQLClient
+from tests.media.images import camera_jpeg
+from tests.news_support import Content
+from tests.support import Database, GraphQLClient, RunningServer
 
 TABLES = (
     "care_requests",
@@ -31,6 +36,11 @@ TABLES = (
     "swap_allocations",
     "threads",
     "messages",
+    "diary_entries",
+    "group_posts",
+    "photos",
+    "photo_tags",
+    "news_items",
     "events",
 )
 KEY = "retry-7f3a"
@@ -94,11 +104,48 @@ async def message(gql: GraphQLClient, world: World, db: Database) -> list[dict[s
     ]
 
 
-MUTATIONS: list[tuple[str, str, str, Inputs]] = [
-    ("requestExtraDays", REQUEST_EXTRA, "requests", extra_days),
-    ("requestFlexDays", REQUEST_FLEX, "requests", flex_days),
-    ("reportAbsence", REPORT_ABSENCE, "requests", absence),
-    ("sendMessage", SEND, "message", message),
+async def diary_entry(gql: GraphQLClient, world: World, db: Database) -> list[dict[str, Any]]:
+    first = {"childId": world.gid("Child", "bo"), "body": "Weekend bij opa"}
+    return [
+        first,
+        {**first, "body": "Weekend bij oma"},
+        {**first, "date": "2026-03-08"},
+        {**first, "facts": {"activities": ["Zwemmen"]}},
+    ]
+
+
+PUBLISH = """
+mutation($input: PublishNewsInput!) {
+  publishNews(input: $input) { newsItem { id } errors { code message field } }
+}
+"""
+
+
+async def news_item(gql: GraphQLClient, world: World, db: Database) -> list[dict[str, Any]]:
+    content = Content(world)
+    await content.grant_editor("sita", None)
+    first = {
+        "title": "Sluiting vrijdag",
+        "bodyHtml": "<p>Vrijdag zijn we dicht.</p>",
+        "locationId": world.gid("Location", "centrum"),
+    }
+    return [
+        first,
+        {**first, "title": "Sluiting maandag"},
+        {**first, "bodyHtml": "<p>Maandag zijn we dicht.</p>"},
+        {**first, "locationId": None},
+        {**first, "publishAt": "2026-03-20T08:00:00+01:00"},
+    ]
+
+
+# (mutation, document, payload field, inputs, who calls)
+MUTATIONS: list[tuple[str, str, str, Inputs, str]] = [
+    ("requestExtraDays", REQUEST_EXTRA, "requests", extra_days, "anna"),
+    ("requestFlexDays", REQUEST_FLEX, "requests", flex_days, "anna"),
+    ("reportAbsence", REPORT_ABSENCE, "requests", absence, "anna"),
+    ("sendMessage", SEND, "message", message, "anna"),
+    ("writeDiaryEntry", WRITE, "diaryEntry", diary_entry, "anna"),
+    ("publishNews", PUBLISH, "newsItem", news_item, "sita"),
 ]
 
 
@@ -112,7 +159,7 @@ def ids(payload: dict[str, Any], field: str) -> Any:
 
 
 @pytest.mark.parametrize(
-    ("name", "document", "field", "inputs"), MUTATIONS, ids=[m[0] for m in MUTATIONS]
+    ("name", "document", "field", "inputs", "who"), MUTATIONS, ids=[m[0] for m in MUTATIONS]
 )
 async def test_a_key_with_other_input_is_refused_and_changes_nothing(
     gql: GraphQLClient,
@@ -122,9 +169,10 @@ async def test_a_key_with_other_input_is_refused_and_changes_nothing(
     document: str,
     field: str,
     inputs: Inputs,
+    who: str,
 ) -> None:
     first, *others = await inputs(gql, world, db)
-    token = world.token("anna")
+    token = world.token(who)
 
     async def call(given: dict[str, Any]) -> dict[str, Any]:
         data = await gql.data(document, {"input": {**given, "idempotencyKey": KEY}}, token=token)
@@ -160,3 +208,75 @@ async def test_a_key_of_one_kind_of_request_is_refused_for_another(
 
     assert data["requestFlexDays"]["errors"] == [REUSED]
     assert await counts(db) == before
+
+
+async def test_an_upload_key_with_other_files_or_target_is_refused_and_stores_nothing(
+    gql: GraphQLClient, server: RunningServer, world: World, db: Database
+) -> None:
+    await grant(world, "bo", ConsentKind.DIARY, ConsentKind.PHOTOS)
+    entry = await written(gql, world, "sita", "bo", "Bo schilderde.")
+    park, sandbox = camera_jpeg(), camera_jpeg(size=(600, 401))
+    first: dict[str, Any] = {
+        "files": [("park.jpg", park), ("zand.jpg", sandbox)],
+        "groupId": world.gid("Group", "dolfijnen"),
+        "caption": "Naar het park",
+        "childIds": [world.gid("Child", "bo")],
+    }
+    others: list[dict[str, Any]] = [
+        {**first, "files": [("park.jpg", park), ("zand.jpg", park)]},  # other content
+        {**first, "files": [("park.jpg", park), ("strand.jpg", sandbox)]},  # other name
+        {**first, "files": [("park.jpg", park)]},
+        {**first, "caption": "Naar het bos"},
+        {**first, "childIds": []},
+        {"files": first["files"], "diaryEntryId": entry},
+    ]
+
+    async def call(given: dict[str, Any]) -> dict[str, Any]:
+        response = await post_upload(server, world.token("sita"), idempotencyKey=KEY, **given)
+        assert response.status_code == 200, response.text
+        payload: dict[str, Any] = response.json()["data"]["uploadPhotos"]
+        return payload
+
+    original = await call(first)
+    after_first, files_after_first = await counts(db), sorted(media_files(server))
+    refusals = [await call(other) for other in others]
+    after_refusals, files_after_refusals = await counts(db), sorted(media_files(server))
+    retried = await call(first)
+
+    assert original["errors"] == []
+    for refused in refusals:
+        assert refused["errors"] == [REUSED]
+        assert refused["photos"] is None
+    assert after_refusals == after_first
+    assert files_after_refusals == files_after_first
+    assert retried["errors"] == []
+    assert [p["id"] for p in retried["photos"]] == [p["id"] for p in original["photos"]]
+    assert retried["groupPost"]["id"] == original["groupPost"]["id"]
+    assert (await counts(db), sorted(media_files(server))) == (after_first, files_after_first)
+    assert after_first["photos"] == 2
+
+
+async def test_the_same_input_written_differently_replays(
+    gql: GraphQLClient, world: World, db: Database
+) -> None:
+    [news, *_] = await news_item(gql, world, db)
+    [entry, *_] = await diary_entry(gql, world, db)
+    sita, anna = world.token("sita"), world.token("anna")
+    later = {**news, "idempotencyKey": KEY, "publishAt": "2026-03-20T08:00:00+01:00"}
+    same_instant = {**later, "publishAt": "2026-03-20T07:00:00Z", "title": " Sluiting  vrijdag"}
+    entry = {**entry, "idempotencyKey": KEY}
+
+    first_news = await gql.data(PUBLISH, {"input": later}, token=sita)
+    again_news = await gql.data(PUBLISH, {"input": same_instant}, token=sita)
+    first_entry = await gql.data(WRITE, {"input": entry}, token=anna)
+    again_entry = await gql.data(
+        WRITE, {"input": {**entry, "body": " Weekend bij opa\n"}}, token=anna
+    )
+
+    assert again_news["publishNews"] == first_news["publishNews"]
+    assert again_news["publishNews"]["errors"] == []
+    assert (
+        again_entry["writeDiaryEntry"]["diaryEntry"]["id"]
+        == (first_entry["writeDiaryEntry"]["diaryEntry"]["id"])
+    )
+    assert (await db.count("news_items"), await db.count("diary_entries")) == (1, 1)

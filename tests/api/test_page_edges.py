@@ -9,13 +9,17 @@ continuation).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from gateway.models import Invoice, InvoiceKind, InvoiceStatus
+from tests.api.diary_support import written
 from tests.api.messaging import start
 from tests.builders import World
 from tests.care_support import add_requests
+from tests.news_support import Content
 from tests.support import Database, FrozenClock, GraphQLClient
 
 PAGE = "totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor }"
@@ -23,6 +27,10 @@ ROOT = "query($first: Int, $after: String) {{ {field}(first: $first, after: $aft
 MESSAGES = (
     "query($first: Int, $after: String, $id: ID!) "
     f"{{ thread(id: $id) {{ messages(first: $first, after: $after) {{ {PAGE} }} }} }}"
+)
+TIMELINE = (
+    "query($first: Int, $after: String, $id: ID!) "
+    f"{{ child(id: $id) {{ timeline(first: $first, after: $after) {{ {PAGE} }} }} }}"
 )
 
 Setup = Callable[[GraphQLClient, World, Database, FrozenClock], Awaitable[dict[str, Any]]]
@@ -54,6 +62,56 @@ async def three_requests(
     return {}
 
 
+async def three_diary_entries(
+    gql: GraphQLClient, world: World, _db: Database, _clock: FrozenClock
+) -> dict[str, Any]:
+    for n in range(3):
+        await written(gql, world, "anna", "bo", f"Dag {n}")
+    return {"id": world.gid("Child", "bo")}
+
+
+async def three_news_items(
+    _gql: GraphQLClient, world: World, _db: Database, _clock: FrozenClock
+) -> dict[str, Any]:
+    for n in range(3):
+        await Content(world).news("zon", "centrum", f"Nieuws {n}", world.now - timedelta(hours=n))
+    return {}
+
+
+async def three_newsletters(
+    _gql: GraphQLClient, world: World, _db: Database, _clock: FrozenClock
+) -> dict[str, Any]:
+    for n in range(3):
+        published = world.now - timedelta(days=n)
+        await Content(world).newsletter("zon", "centrum", f"Brief {n}", published)
+    return {}
+
+
+async def three_invoices(
+    _gql: GraphQLClient, world: World, _db: Database, _clock: FrozenClock
+) -> dict[str, Any]:
+    """Anna's invoices of three months, written directly: importing has tests of its own."""
+    documents = [await Content(world).document("zon", f"F{n}.pdf") for n in range(3)]
+    async with world.db.sessionmaker() as s:
+        s.add_all(
+            Invoice(
+                organisation_id=world.ids["zon"],
+                payer_guardian_id=world.people["anna"].person_id,
+                number=f"F2026-00{n}",
+                kind=InvoiceKind.INVOICE,
+                period_start=date(2026, n, 1),
+                period_end=date(2026, n, 28),
+                amount_cents=100_000,
+                status=InvoiceStatus.OPEN,
+                document_id=document,
+                published_at=world.now,
+            )
+            for n, document in enumerate(documents, start=1)
+        )
+        await s.commit()
+    return {}
+
+
 async def nothing(
     _gql: GraphQLClient, _world: World, _db: Database, _clock: FrozenClock
 ) -> dict[str, Any]:
@@ -73,6 +131,16 @@ CONNECTIONS: list[tuple[str, str, list[str], Setup, str]] = [
         three_threads,
         "sita",
     ),
+    ("timeline", TIMELINE, ["child", "timeline"], three_diary_entries, "anna"),
+    ("news", ROOT.format(field="news", page=PAGE), ["news"], three_news_items, "anna"),
+    (
+        "newsletters",
+        ROOT.format(field="newsletters", page=PAGE),
+        ["newsletters"],
+        three_newsletters,
+        "anna",
+    ),
+    ("invoices", ROOT.format(field="invoices", page=PAGE), ["invoices"], three_invoices, "anna"),
 ]
 
 

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import httpx
 from PIL import Image
 
 from gateway.models import ConsentKind
 from tests.api.diary_support import DELETE, TIMELINE, grant, written
-from tests.api.uploads import post_upload, upload
+from tests.api.uploads import media_files, post_upload, upload
 from tests.builders import World
 from tests.media.images import camera_jpeg
 from tests.support import Database, GraphQLClient, RunningServer
-
-
-def media_files(server: RunningServer) -> list[Path]:
-    root = Path(server.app.state.runtime.settings.storage_url.removeprefix("file://"))
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 async def test_staff_add_photos_to_an_entry_and_guardians_fetch_them(

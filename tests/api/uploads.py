@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -61,3 +62,9 @@ async def upload(
     assert "errors" not in body, body
     payload: dict[str, Any] = body["data"]["uploadPhotos"]
     return payload
+
+
+def media_files(server: RunningServer) -> list[Path]:
+    """Every file in the server's storage (shared by the tests of a run: compare before/after)."""
+    root = Path(server.app.state.runtime.settings.storage_url.removeprefix("file://"))
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []

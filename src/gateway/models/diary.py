@@ -41,6 +41,8 @@ class DiaryEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), default=None)
+    # `services.idempotency.fingerprint` of the write's input (see `CareRequest`).
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
     event_id: Mapped[int | None] = mapped_column(BigInteger, default=None, index=True)
 
 

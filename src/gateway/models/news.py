@@ -60,6 +60,8 @@ class NewsItem(Base):
     publish_at: Mapped[datetime] = mapped_column(UtcDateTime)
     announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), default=None)
+    # `services.idempotency.fingerprint` of the publication's input (see `CareRequest`).
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class NewsAttachment(Base):

@@ -59,6 +59,8 @@ class Photo(Base):
     # Only on the first photo of an upload: a retried upload finds it, and its batch by
     # `event_id` (one event per upload).
     idempotency_key: Mapped[str | None] = mapped_column(String(100), default=None)
+    # With the key: `services.idempotency.fingerprint` of the whole upload's input (files too).
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class PhotoTag(Base):

@@ -22,6 +22,7 @@ from gateway.live import events
 from gateway.media import Storage
 from gateway.models import Child, Consent, ConsentKind, DiaryEntry, Photo, Placement, StaffGroup
 from gateway.services.diary_text import DayFacts, clean_entry_body, clean_facts
+from gateway.services.idempotency import check_same_input, fingerprint, reused
 from gateway.services.message_text import clean_key, invalid
 
 # How far back an entry may be dated: a guardian writing on Monday about the weekend, staff
@@ -104,10 +105,15 @@ async def write_diary_entry(
     text, columns, key = clean_entry_body(body), clean_facts(facts), clean_key(idempotency_key)
     today = viewer.today(now)
     entry_day = _entry_date(day, today)
+    # The date as asked: left out means "today" whenever the retry comes.
+    asked = fingerprint(
+        "writeDiaryEntry",
+        {"childId": pk_of(child_id, "Child"), "date": day, "body": text, **columns},
+    )
     if key is not None:
         earlier = await _by_key(session, viewer, key)
         if earlier is not None:
-            return _replay(earlier, child_id, text)
+            return _replay(earlier, child_id, text, asked)
     child = await _visible_child(session, viewer, today, child_id)
     group_id = await _group_on(session, viewer, child, entry_day, today)
     if viewer.is_staff and not await has_consent(session, child.id, ConsentKind.DIARY):
@@ -125,6 +131,7 @@ async def write_diary_entry(
         body=text,
         created_at=now,
         idempotency_key=key,
+        idempotency_fingerprint=asked if key is not None else None,
         **columns,
     )
     try:
@@ -150,7 +157,7 @@ async def write_diary_entry(
         earlier = await _by_key(session, viewer, key) if key is not None else None
         if earlier is None:
             raise
-        return _replay(earlier, child_id, text)
+        return _replay(earlier, child_id, text, asked)
     await publisher.publish([event])
     return entry
 
@@ -163,14 +170,12 @@ async def _by_key(session: AsyncSession, viewer: Viewer, key: str) -> DiaryEntry
     )
 
 
-def _replay(earlier: DiaryEntry, child_id: str, body: str) -> DiaryEntry:
+def _replay(earlier: DiaryEntry, child_id: str, body: str, asked: str) -> DiaryEntry:
     """A retried write returns the first entry; the same key for another entry is refused."""
+    check_same_input(earlier.idempotency_fingerprint, asked)
+    # Entries from before fingerprints were kept: compare what they still tell.
     if earlier.body != body or pk_of(child_id, "Child") != earlier.child_id:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            "This idempotency key was already used for another diary entry.",
-            ["input", "idempotencyKey"],
-        )
+        raise reused()
     return earlier
 
 

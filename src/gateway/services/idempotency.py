@@ -5,7 +5,8 @@ creating nothing twice. The same key with *different* input is a client bug (a k
 for a new submission); answering it with the first result would silently lose the second
 request, so it is refused with `IDEMPOTENCY_KEY_REUSED` and changes nothing.
 
-How a use case takes part (care submissions, `sendMessage`; next: `writeDiaryEntry`):
+How a use case takes part (care submissions, `sendMessage`, `writeDiaryEntry`, `uploadPhotos`,
+`publishNews`):
 1. compute `fingerprint("<mutation>", {...normalised input...})` once the input is checked:
    put in what decides the outcome, normalised (trimmed text, sorted sets, instants in UTC,
    primary keys instead of global IDs), nothing the server adds;

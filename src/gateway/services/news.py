@@ -22,6 +22,7 @@ from gateway.errors import DomainError, ErrorCode
 from gateway.ids import pk_of, to_global_id
 from gateway.live import Audience, EventPublisher, events
 from gateway.models import Event, Location, NewsItem, StaffRole, StaffRoleKind
+from gateway.services.idempotency import check_same_input, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +142,19 @@ async def publish_news(
             "The key has at most 100 characters.",
             ["input", "idempotencyKey"],
         )
+    asked = fingerprint(
+        "publishNews",
+        # The moment as asked (left out: "now", whenever the retry comes), not as clamped.
+        {
+            "locationId": location_id,
+            "title": title,
+            "bodyHtml": body,
+            "publishAt": draft.publish_at,
+        },
+    )
     existing = await _by_key(session, viewer, key)
     if existing is not None:
+        check_same_input(existing.idempotency_fingerprint, asked)
         return existing
     item = NewsItem(
         organisation_id=viewer.organisation_id,
@@ -154,6 +166,7 @@ async def publish_news(
         publish_at=publish_at,
         announced_at=now if publish_at <= now else None,
         idempotency_key=key,
+        idempotency_fingerprint=asked if key is not None else None,
     )
     session.add(item)
     try:
@@ -164,6 +177,7 @@ async def publish_news(
         again = await _by_key(session, viewer, key)
         if again is None:
             raise
+        check_same_input(again.idempotency_fingerprint, asked)
         return again
     announced = [await _announce(session, item, now)] if item.announced_at else []
     await session.commit()

@@ -8,6 +8,7 @@ rolled-back upload leaves neither a row nor a file. One transaction; events afte
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.viewer import Viewer
 from gateway.errors import DomainError, ErrorCode
-from gateway.ids import to_global_id
+from gateway.ids import pk_of, to_global_id
 from gateway.live import events
 from gateway.media import ImageProcessor, ImageRejected, ProcessedImage, Storage, pending_writes
 from gateway.media import store_photo as store_sizes
@@ -31,6 +32,7 @@ from gateway.models import (
     Photo,
     PhotoTag,
 )
+from gateway.services.idempotency import check_same_input, fingerprint, reused
 from gateway.services.message_text import clean_key, invalid
 from gateway.services.photo_targets import Target, tagged_children, upload_target
 
@@ -40,7 +42,11 @@ MAX_FILES = 20
 class UploadedFile(Protocol):
     """A file of a multipart request (Starlette's `UploadFile` is one)."""
 
+    filename: str | None
+
     async def read(self, size: int = -1) -> bytes: ...
+
+    async def seek(self, offset: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,32 @@ async def _processed(images: ImageProcessor, files: Sequence[UploadedFile]) -> l
         except ImageRejected as rejected:
             raise rejected.at(["input", "files", str(index)]) from None
     return done
+
+
+async def _asked(
+    images: ImageProcessor, files: Sequence[UploadedFile], target: Target, child_ids: Sequence[str]
+) -> str:
+    """The fingerprint of the upload: where to, who is in it, and each file by name and content.
+
+    Each file is read once more for its hash (one at a time) and rewound for processing.
+    """
+    described = []
+    for upload in files:
+        data = await upload.read(images.limits.max_bytes + 1)
+        await upload.seek(0)
+        digest = hashlib.sha256(data).hexdigest()
+        described.append({"name": upload.filename, "bytes": len(data), "sha256": digest})
+    return fingerprint(
+        "uploadPhotos",
+        {
+            "diaryEntryId": target.entry.id if target.entry is not None else None,
+            "groupId": None if target.entry is not None else target.group_id,
+            "caption": target.caption,
+            # 0: an ID that names no child (refused on a first upload).
+            "childIds": sorted({pk_of(c, "Child") or 0 for c in child_ids}),
+            "files": described,
+        },
+    )
 
 
 async def upload_photos(
@@ -85,27 +117,28 @@ async def upload_photos(
     key = clean_key(idempotency_key)
     today = viewer.today(now)
     target = await upload_target(session, viewer, today, diary_entry_id, group_id, caption)
-    if key is not None and (earlier := await _replay(session, viewer, key, target)) is not None:
+    asked = await _asked(images, files, target, child_ids) if key is not None else None
+    if key is not None and (earlier := await _replay(session, viewer, key, target, asked)):
         return earlier
     tagged = await tagged_children(session, viewer, today, target, child_ids)
     processed = await _processed(images, files)
     try:
         return await _store(
-            session, viewer, now, publisher, storage, target, tagged, processed, key
+            session, viewer, now, publisher, storage, target, tagged, processed, key, asked
         )
     except IntegrityError:
         # The same key was committed by a concurrent retry; its files were removed again.
         await session.rollback()
-        earlier = await _replay(session, viewer, key, target) if key is not None else None
+        earlier = await _replay(session, viewer, key, target, asked) if key is not None else None
         if earlier is None:
             raise
         return earlier
 
 
 async def _replay(
-    session: AsyncSession, viewer: Viewer, key: str, target: Target
+    session: AsyncSession, viewer: Viewer, key: str, target: Target, asked: str | None
 ) -> Uploaded | None:
-    """The upload made earlier with this key; the same key for another target is refused."""
+    """The upload made earlier with this key; the same key for another upload is refused."""
     first = await session.scalar(
         select(Photo).where(
             Photo.uploader_account_id == viewer.account_id, Photo.idempotency_key == key
@@ -113,17 +146,16 @@ async def _replay(
     )
     if first is None:
         return None
+    if asked is not None:
+        check_same_input(first.idempotency_fingerprint, asked)
+    # Uploads from before fingerprints were kept: compare what they still tell.
     same = (
         first.diary_entry_id == target.entry.id
         if target.entry is not None
         else first.group_post_id is not None and first.group_id == target.group_id
     )
     if not same:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            "This idempotency key was already used for another upload.",
-            ["input", "idempotencyKey"],
-        )
+        raise reused()
     photos = list(
         await session.scalars(
             select(Photo).where(Photo.event_id == first.event_id).order_by(Photo.position)
@@ -143,6 +175,7 @@ async def _store(
     tagged: list[int],
     processed: list[ProcessedImage],
     key: str | None,
+    asked: str | None,
 ) -> Uploaded:
     """Files into storage and rows into the database, kept together or removed together."""
     async with pending_writes(storage) as writes:
@@ -184,6 +217,7 @@ async def _store(
                 },
                 uploaded_at=now,
                 idempotency_key=key if offset == 0 else None,
+                idempotency_fingerprint=asked if offset == 0 and key is not None else None,
             )
             session.add(photo)
             photos.append(photo)

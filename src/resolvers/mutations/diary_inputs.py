@@ -81,8 +81,9 @@ class WriteDiaryEntryInput:
     idempotency_key: str | None = strawberry.field(
         default=None,
         description=(
-            "Chosen by the client per entry (e.g. a UUID); writing again with the same key "
-            "returns the first entry instead of a second one."
+            "Chosen by the client per entry (e.g. a UUID); writing the same input again with "
+            "the same key returns the first entry instead of a second one; the same key with "
+            "other input is refused (IDEMPOTENCY_KEY_REUSED) and changes nothing."
         ),
     )
 

@@ -34,7 +34,9 @@ class PublishNewsInput:
     )
     idempotency_key: str | None = strawberry.field(
         default=None,
-        description="Client-chosen key: sending the same key again returns the first item.",
+        description="Client-chosen key: sending the same input again with the same key returns "
+        "the first item; the same key with other input is refused (IDEMPOTENCY_KEY_REUSED) and "
+        "changes nothing.",
     )
 
 

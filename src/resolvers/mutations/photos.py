@@ -45,8 +45,10 @@ class UploadPhotosInput:
     idempotency_key: str | None = strawberry.field(
         default=None,
         description=(
-            "Chosen by the client per upload (e.g. a UUID); uploading again with the same key "
-            "returns the first upload's photos instead of storing them twice."
+            "Chosen by the client per upload (e.g. a UUID); uploading the same files to the "
+            "same place again with the same key returns the first upload's photos instead of "
+            "storing them twice; the same key with other input (another file, caption, child "
+            "or target) is refused (IDEMPOTENCY_KEY_REUSED) and stores nothing."
         ),
     )
 
