@@ -8,13 +8,13 @@ the walk. What a viewer may not see must answer exactly like an ID that does not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from gateway.ids import from_global_id, pk_of, to_global_id
-from gateway.models import ConsentKind
+from gateway.models import ConsentKind, Invoice, InvoiceKind, InvoiceStatus
 from resolvers.nodes import NODE_TYPES
 from resolvers.schema import schema
 from tests.api.diary_support import entry_photos, grant, group_post, written
@@ -82,6 +82,9 @@ CASES: dict[str, list[Case]] = {
     "Newsletter": [Case("zon_newsletter", ZON)],
     # A signed-in session: its own account only.
     "AccountSession": [Case("anna_session", frozenset({"anna"}))],
+    # A diary export: the guardian who asked for it; an invoice: the guardian who pays it.
+    "DiaryExport": [Case("anna_export", frozenset({"anna"}))],
+    "Invoice": [Case("anna_invoice", frozenset({"anna"}))],
 }
 
 
@@ -137,6 +140,31 @@ async def targets(gql: GraphQLClient, world: World) -> Targets:
     ids["zon_newsletter"] = to_global_id("Newsletter", letter)
     me = await gql.data("{ me { sessions { id } } }", token=world.token("anna"))
     ids["anna_session"] = me["me"]["sessions"][0]["id"]
+    export = await gql.data(
+        "mutation($input: RequestDiaryExportInput!) {"
+        " requestDiaryExport(input: $input) { diaryExport { id } errors { code } } }",
+        {"input": {"childId": ids["bo"], "from": "2026-01-01", "to": "2026-02-01"}},
+        token=world.token("anna"),
+    )
+    assert export["requestDiaryExport"]["errors"] == []
+    ids["anna_export"] = export["requestDiaryExport"]["diaryExport"]["id"]
+    document = await content.document("zon", "F2026-001.pdf")
+    async with world.db.sessionmaker() as s:
+        invoice = Invoice(
+            organisation_id=world.ids["zon"],
+            payer_guardian_id=world.people["anna"].person_id,
+            number="F2026-001",
+            kind=InvoiceKind.INVOICE,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 1, 31),
+            amount_cents=123_456,
+            status=InvoiceStatus.OPEN,
+            document_id=document,
+            published_at=world.now,
+        )
+        s.add(invoice)
+        await s.commit()
+        ids["anna_invoice"] = to_global_id("Invoice", invoice.id)
     return Targets(world, ids)
 
 
