@@ -182,7 +182,7 @@ async def record_failure(
 async def record_key_failure(
     session: AsyncSession, key: str, now: datetime, policy: ThrottlePolicy, *, factor: int = 1
 ) -> None:
-    """Count a failure on one counter (`counter_key`); `factor × policy.free` of them (a wider
+    """Count a failure on one counter (`counter_key`); `factor * policy.free` of them (a wider
     counter, e.g. per address, allows more), then waits."""
     await _count(session, key, policy.free * factor, now, policy)
 
