@@ -29,8 +29,10 @@ from gateway.mail import Mailer, mailer_from_url
 from gateway.runtime import Runtime
 from gateway.settings import Settings, get_settings
 from gateway.web import GraphQLHTTP, GraphQLWebSocket, MediaEndpoint
+from gateway.web.cors import WebSocketOrigins, cors, parse_origins
 from gateway.web.graphiql import ASSET_PATH as GRAPHIQL_ASSETS
 from gateway.web.graphiql import GraphiQL
+from gateway.web.security_headers import SecurityHeaders
 from gateway.web.unsubscribe import unsubscribe_endpoint
 
 
@@ -78,6 +80,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
     only when the peer is one of `TRUSTED_PROXIES`, and then the nearest untrusted entry: a
     client cannot choose its own address by sending the header. Given explicitly, so that
     uvicorn's FORWARDED_ALLOW_IPS cannot widen it unnoticed.
+
+    No `server` header: it only tells an attacker what to try.
     """
     return {
         "ws": "websockets-sansio",
@@ -85,6 +89,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "access_log": False,
         "proxy_headers": True,
         "forwarded_allow_ips": list(settings.trusted_proxies),
+        "server_header": False,
     }
 
 
@@ -153,10 +158,13 @@ def create_app(
         graphiql=graphiql,
         max_body_bytes=settings.max_body_bytes,
         exposure=OPEN if settings.introspection_enabled else CLOSED,
+        max_cost=settings.max_query_cost,
     )
     live = live_schema()
     websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
     media = MediaEndpoint(runtime=lambda: app.state.runtime)
+    origins = parse_origins(settings.cors_origins)
+    development = settings.environment == "development"
     app = Starlette(
         routes=[
             Route("/graphql", graphql),
@@ -170,7 +178,18 @@ def create_app(
         ],
         # As middleware, not a route: Starlette's exception handling wraps `send` for routes,
         # and the fan-out needs the server's own `send` to write pre-encoded frames.
-        middleware=[Middleware(WebSocketAt, path="/graphql", endpoint=websocket)],
+        middleware=[
+            # Issue 14, browser clients: headers, CORS and the WebSocket Origin allow-list.
+            Middleware(SecurityHeaders),
+            Middleware(cors, origins=origins, development=development),
+            Middleware(
+                WebSocketOrigins,
+                origins=origins,
+                development=development,
+                own_origin=settings.public_base_url,
+            ),
+            Middleware(WebSocketAt, path="/graphql", endpoint=websocket),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings  # for `server_options`, before the lifespan has run

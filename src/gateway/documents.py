@@ -24,7 +24,8 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -46,7 +47,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from gateway.cost import cost_key, operation_cost
+
 TOO_COMPLEX = "DOCUMENT_TOO_COMPLEX"
+TOO_DEEP = "DEPTH_LIMIT_EXCEEDED"
 # Strawberry validates with these unless an extension changes them.
 DEFAULT_RULES = tuple(specified_rules)
 
@@ -159,7 +163,10 @@ def measure(document: DocumentNode) -> Measures:
 
 
 def _too_deep(limits: DocumentLimits) -> GraphQLError:
-    return GraphQLError(f"The document nests fields more than {limits.max_depth} levels deep.")
+    return GraphQLError(
+        f"The document nests fields more than {limits.max_depth} levels deep.",
+        extensions={"code": TOO_DEEP},
+    )
 
 
 def _over_limits(measures: Measures, limits: DocumentLimits) -> GraphQLError | None:
@@ -185,6 +192,34 @@ class Prepared:
     text: str
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
+    # Costs by operation and the variables they depend on (see `cost_of`); a few shapes each.
+    costs: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False)
+
+
+MAX_COST_SHAPES = 64
+
+
+def cost_of(
+    schema: GraphQLSchema,
+    prepared: Prepared,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any],
+) -> int:
+    """The cost of running `operation` of a valid prepared document with `variables`,
+    computed once per operation and shape of the variables (`first`, the length of `ids`)."""
+    key = cost_key(operation, variables)
+    cost = prepared.costs.get(key)
+    if cost is None:
+        if len(prepared.costs) >= MAX_COST_SHAPES:  # a client varying `first` endlessly
+            prepared.costs.clear()
+        assert prepared.document is not None
+        fragments = {
+            d.name.value: d
+            for d in prepared.document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
+        cost = prepared.costs[key] = operation_cost(schema, fragments, operation, variables)
+    return cost
 
 
 def validate_document(

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     # Off only to measure the baseline in bench/fanout.py: every subscriber executed alone.
     live_shared_execution: bool = True
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    # Issue 14: the most an operation may cost (objects it can ask for, see gateway/cost.py).
+    max_query_cost: int = Field(default=25_000, ge=1)
+    # Subscriptions one socket may hold at once; one more is refused, the socket stays.
+    max_subscriptions_per_socket: int = Field(default=100, ge=1)
     login_free_attempts: int = Field(default=5, ge=1)
     login_max_delay: timedelta = timedelta(minutes=15)
     # Peers whose X-Forwarded-For names the client (addresses or networks, comma-separated);
@@ -87,6 +91,10 @@ class Settings(BaseSettings):
     graphiql: bool | None = None
     # Introspection and "did you mean" in errors: on outside production unless switched off.
     introspection: bool | None = None
+    # Issue 14: web origins allowed to call the API from a browser (CORS and WebSocket
+    # `Origin`), separated by commas; `*` for any. Unset: none, or localhost dev servers in
+    # development.
+    cors_origins: str | None = None
     log_level: str = "INFO"
 
     @field_validator(

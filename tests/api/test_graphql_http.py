@@ -609,7 +609,10 @@ async def test_depth_hidden_in_fragments_is_counted(http: httpx.AsyncClient) -> 
 
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"message": "The document nests fields more than 15 levels deep."}
+        {
+            "message": "The document nests fields more than 15 levels deep.",
+            "extensions": {"code": "DEPTH_LIMIT_EXCEEDED"},
+        }
     ]
 
 

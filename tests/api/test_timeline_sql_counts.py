@@ -12,7 +12,7 @@ from tests.support import Database, FrozenClock, GraphQLClient, RunningServer
 
 TIMELINES = """
 {
-  children(first: 100) {
+  children(first: 25) {
     totalCount
     edges { node {
       name

@@ -28,12 +28,14 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gateway.auth.viewer import InvalidToken, bearer_token
+from gateway.cost import cost_refusal
 from gateway.documents import (
     ANONYMOUS,
     OPEN,
     SIGNED_IN,
     DocumentLimits,
     Exposure,
+    cost_of,
     documents,
     running,
     without_suggestion,
@@ -61,6 +63,7 @@ class _Exchange:
     client_request_id: str | None = None  # the client's own, logged beside ours
     media_type: str = JSON
     operation_name: str | None = None
+    cost: dict[str, int] | None = None  # issue 14: {requested, limit}, in `extensions.cost`
 
 
 class GraphQLHTTP:
@@ -76,7 +79,9 @@ class GraphQLHTTP:
         limits: DocumentLimits = SIGNED_IN,
         anonymous_limits: DocumentLimits = ANONYMOUS,
         exposure: Exposure = OPEN,
+        max_cost: int | None = None,
     ) -> None:
+        self._max_cost = max_cost  # None: costs are neither limited nor reported
         self._schema = schema
         self._exposure = exposure
         self._limits = limits
@@ -146,6 +151,11 @@ class GraphQLHTTP:
             raise RequestErrors(
                 *(masked(e, exchange.request_id) if is_crash(e) else e for e in prepared.errors)
             )
+        if self._max_cost is not None:  # issue 14: the cost limit, before any context opens
+            cost = cost_of(self._schema._schema, prepared, operation, params.variables or {})
+            exchange.cost = {"requested": cost, "limit": self._max_cost}
+            if cost > self._max_cost:
+                raise RequestErrors(cost_refusal(cost, self._max_cost))
         allowed = {OperationType.QUERY} | (
             {OperationType.MUTATION} if request.method == "POST" else set()
         )
@@ -209,6 +219,8 @@ def _errors(status: int, exchange: _Exchange, errors: list[GraphQLError]) -> Res
 def _json(status: int, exchange: _Exchange, body: dict[str, Any]) -> Response:
     # orjson: compact UTF-8 like `json.dumps(..., ensure_ascii=False)`, several times faster on
     # large results. GraphQL's Float already refuses NaN and infinities, so none reach it.
+    if exchange.cost is not None:
+        body["extensions"] = {**body.get("extensions", {}), "cost": exchange.cost}
     content = orjson.dumps(body)
     return Response(content, status, media_type=f"{exchange.media_type}; charset=utf-8")
 

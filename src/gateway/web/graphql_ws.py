@@ -29,7 +29,8 @@ from starlette.websockets import WebSocket
 
 from gateway.auth.tokens import token_hash
 from gateway.auth.viewer import bearer_token
-from gateway.documents import CLOSED, OPEN, SIGNED_IN, documents
+from gateway.cost import cost_refusal
+from gateway.documents import CLOSED, OPEN, SIGNED_IN, cost_of, documents
 from gateway.live import LiveHub
 from gateway.live.fanout import (
     LiveSchema,
@@ -211,6 +212,22 @@ class GraphQLWebSocket:
         if operation is None or not isinstance(variables, dict):
             error = {"message": "Name the operation to run, with variables as an object."}
             connection.send(wsp.error_frame(protocol, op_id, [error]))
+            return
+        # Issue 14: the HTTP cost limit, and a cap on the subscriptions one socket holds.
+        settings = self._runtime().settings
+        cost = cost_of(self.live.schema, prepared, operation, variables)
+        if cost > settings.max_query_cost:
+            refused = cost_refusal(cost, settings.max_query_cost)
+            connection.send(wsp.error_frame(protocol, op_id, [refused.formatted]))
+            return
+        cap = settings.max_subscriptions_per_socket
+        subscribing = operation.operation is OperationType.SUBSCRIPTION
+        if subscribing and len(connection.subscriptions) >= cap:
+            full = {
+                "message": f"This socket already holds {cap} subscriptions; complete one first.",
+                "extensions": {"code": "TOO_MANY_SUBSCRIPTIONS"},
+            }
+            connection.send(wsp.error_frame(protocol, op_id, [full]))
             return
         if operation.operation is not OperationType.SUBSCRIPTION:
             hide = not exposure.suggestions
