@@ -32,6 +32,7 @@ from gateway.web import GraphQLHTTP, GraphQLWebSocket, MediaEndpoint
 from gateway.web.cors import WebSocketOrigins, cors, parse_origins
 from gateway.web.graphiql import ASSET_PATH as GRAPHIQL_ASSETS
 from gateway.web.graphiql import GraphiQL
+from gateway.web.rate_limit import RateLimitHTTP, rate_limiter
 from gateway.web.security_headers import SecurityHeaders
 from gateway.web.unsubscribe import unsubscribe_endpoint
 
@@ -145,6 +146,7 @@ def create_app(
                     await task
             await hub.stop()
             await runtime.close_media()
+            await limiter.close()
             await engine.dispose()
 
     graphiql = (
@@ -161,7 +163,15 @@ def create_app(
         max_cost=settings.max_query_cost,
     )
     live = live_schema()
-    websocket = GraphQLWebSocket(live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub)
+    limiter = rate_limiter(  # issue 14
+        settings.broadcast_url,
+        per_token=settings.rate_limit_per_token,
+        per_address=settings.rate_limit_per_address,
+        window=settings.rate_limit_window.total_seconds(),
+    )
+    websocket = GraphQLWebSocket(
+        live, runtime=lambda: app.state.runtime, hub=lambda: app.state.hub, limiter=limiter
+    )
     media = MediaEndpoint(runtime=lambda: app.state.runtime)
     origins = parse_origins(settings.cors_origins)
     development = settings.environment == "development"
@@ -182,6 +192,7 @@ def create_app(
             # Issue 14, browser clients: headers, CORS and the WebSocket Origin allow-list.
             Middleware(SecurityHeaders),
             Middleware(cors, origins=origins, development=development),
+            Middleware(RateLimitHTTP, limiter=limiter),
             Middleware(
                 WebSocketOrigins,
                 origins=origins,

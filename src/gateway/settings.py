@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     # `Origin`), separated by commas; `*` for any. Unset: none, or localhost dev servers in
     # development.
     cors_origins: str | None = None
+    # Issue 14: requests (HTTP, and socket messages) per window, per token and per client
+    # address; 0 switches one off. In Redis when BROADCAST_URL is, else in this process.
+    rate_limit_per_token: int = Field(default=1_200, ge=0)
+    rate_limit_per_address: int = Field(default=6_000, ge=0)
+    rate_limit_window: timedelta = timedelta(minutes=1)
     log_level: str = "INFO"
 
     @field_validator(
@@ -110,6 +115,7 @@ class Settings(BaseSettings):
         "job_poll_interval",
         "job_lease",
         "diary_export_link_ttl",
+        "rate_limit_window",
         mode="before",
     )
     @classmethod

@@ -43,6 +43,7 @@ from gateway.live.fanout import (
 from gateway.masking import new_request_id
 from gateway.runtime import Runtime
 from gateway.web import ws_protocol as wsp
+from gateway.web.rate_limit import RateLimiter, client_address, refusal
 from gateway.web.ws_connection import Connection
 from gateway.web.ws_fastpath import abort
 from gateway.web.ws_outbox import Outbox
@@ -61,9 +62,14 @@ class GraphQLWebSocket:
     """ASGI app for WebSocket connections to /graphql."""
 
     def __init__(
-        self, live: LiveSchema, runtime: Callable[[], Runtime], hub: Callable[[], LiveHub]
+        self,
+        live: LiveSchema,
+        runtime: Callable[[], Runtime],
+        hub: Callable[[], LiveHub],
+        limiter: RateLimiter | None = None,
     ):
         self.live = live
+        self._limiter = limiter
         self._runtime = runtime
         self._hub = hub
         self._replayer = Replayer(live, runtime, hub)
@@ -149,6 +155,8 @@ class GraphQLWebSocket:
             if message.id in connection.subscriptions:
                 connection.close(4409, f"Subscriber for {message.id} already exists")
                 return
+            if await self._rate_limited(connection, message.id):  # issue 14
+                return
             await self._subscribe(connection, message.id, message.payload)
         elif message.type == "complete" and message.id is not None:
             connection.end_subscription(message.id)
@@ -157,6 +165,18 @@ class GraphQLWebSocket:
                 connection.send(wsp.complete_frame(connection.protocol, message.id))
         else:
             connection.close(*wsp.Close.BAD_MESSAGE.value)
+
+    async def _rate_limited(self, connection: Connection, op_id: str) -> bool:
+        """Counts a socket message like an HTTP request; over the limit it gets an error."""
+        if self._limiter is None:
+            return False
+        wait = await self._limiter.retry_after(
+            client_address(connection.websocket.scope), connection.token
+        )
+        if wait is None:
+            return False
+        connection.send(wsp.error_frame(connection.protocol, op_id, [refusal(wait)]))
+        return True
 
     async def _init(self, connection: Connection, payload: Any, timers: list[Any]) -> None:
         if connection.viewer is not None:
@@ -175,6 +195,7 @@ class GraphQLWebSocket:
         scopes, key = self._scopes, token_hash(token)
         connection.viewer, connection.session_key = viewer, key
         connection.scope = await scopes.scope(runtime.sessionmaker, viewer, key, now)
+        connection.token = token  # for the rate limits of socket messages
 
         async def reload_scope() -> None:
             now = runtime.clock()

@@ -47,6 +47,8 @@ class Connection:
     closing: tuple[int, str] | None = None
     asgi_send: Send | None = None
     sending: bool = False
+    # The bearer token of `connection_init`: socket messages count against its rate limit.
+    token: str | None = None
 
     @property
     def organisation_id(self) -> int:
