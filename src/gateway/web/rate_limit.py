@@ -35,8 +35,8 @@ PAUSE_AFTER_FAILURE = 5.0  # seconds without counting after the counter failed
 
 
 class Counter(Protocol):
-    async def increment(self, key: str, window: int, ttl: float) -> int:
-        """Count one more hit on `key` in `window`; the count so far."""
+    async def increment(self, keys: list[str], window: int, ttl: float) -> list[int]:
+        """Count one more hit on each of `keys` in `window`; their counts so far."""
 
     async def close(self) -> None: ...
 
@@ -48,12 +48,12 @@ class MemoryCounter:
         self._window = -1
         self._counts: dict[str, int] = {}
 
-    async def increment(self, key: str, window: int, ttl: float) -> int:
+    async def increment(self, keys: list[str], window: int, ttl: float) -> list[int]:
         if window != self._window:
             self._window, self._counts = window, {}
-        count = self._counts.get(key, 0) + 1
-        self._counts[key] = count
-        return count
+        for key in keys:
+            self._counts[key] = self._counts.get(key, 0) + 1
+        return [self._counts[key] for key in keys]
 
     async def close(self) -> None:
         self._counts = {}
@@ -65,13 +65,15 @@ class RedisCounter:
 
         self._redis: Any = Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
 
-    async def increment(self, key: str, window: int, ttl: float) -> int:
-        name = f"ouderportaal:rate:{window}:{key}"
+    async def increment(self, keys: list[str], window: int, ttl: float) -> list[int]:
+        # One round trip for all keys.
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, math.ceil(ttl) + 1)
-            count, _ = await pipe.execute()
-        return int(count)
+            for key in keys:
+                name = f"ouderportaal:rate:{window}:{key}"
+                pipe.incr(name)
+                pipe.expire(name, math.ceil(ttl) + 1)
+            replies = await pipe.execute()
+        return [int(count) for count in replies[::2]]
 
     async def close(self) -> None:
         await self._redis.aclose()
@@ -104,23 +106,23 @@ class RateLimiter:
         if token is not None:
             digest = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:32]
             checks.append(("t:" + digest, self.limits.per_token))
-        over = False
-        for key, limit in checks:
-            if limit <= 0:
-                continue
-            try:
-                count = await self.counter.increment(key, window, self.limits.window)
-            except Exception as exc:  # Redis away: no limit rather than no service
-                if not self._failing:  # once per outage; pub/sub warns of Redis itself
-                    log.info("rate limit counter unavailable, requests pass: %r", exc)
-                self._failing = True
-                self._paused_until = now + PAUSE_AFTER_FAILURE
-                return None
-            over = over or count > limit
+        checks = [(key, limit) for key, limit in checks if limit > 0]
+        if not checks:
+            return None
+        try:
+            counts = await self.counter.increment(
+                [k for k, _ in checks], window, self.limits.window
+            )
+        except Exception as exc:  # Redis away: no limit rather than no service
+            if not self._failing:  # once per outage; pub/sub warns of Redis itself
+                log.info("rate limit counter unavailable, requests pass: %r", exc)
+            self._failing = True
+            self._paused_until = now + PAUSE_AFTER_FAILURE
+            return None
         if self._failing:
             self._failing = False
             log.info("rate limit counter available again")
-        if not over:
+        if all(count <= limit for count, (_, limit) in zip(counts, checks, strict=True)):
             return None
         return max(1, math.ceil((window + 1) * self.limits.window - now))
 
