@@ -111,10 +111,8 @@ async def test_the_alias_attack_of_the_issue_is_refused_at_once(
     elapsed = time.perf_counter() - started
 
     assert response.status_code == 400
-    assert response.json()["errors"][0]["extensions"]["code"] in (
-        "DOCUMENT_TOO_COMPLEX",
-        "COST_LIMIT_EXCEEDED",
-    )
+    # Its 1,000 aliases, and the tokens they take, are over the document bounds already.
+    assert response.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_TOO_COMPLEX"
     assert server.statements.statements == []
     assert elapsed < 5  # it took 10 s to run; refused it is a parse and a walk
 
