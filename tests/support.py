@@ -134,6 +134,18 @@ async def run_server(
         yield RunningServer(url, app, clock, counter)
 
 
+def answer(response: httpx.Response) -> dict[str, Any]:
+    """A GraphQL response's body without `extensions.cost`, which every answer reports
+    (tests/api/test_cost_limits.py): tests compare the rest of the body."""
+    result: dict[str, Any] = response.json()
+    extensions = result.get("extensions")
+    if isinstance(extensions, dict):
+        extensions.pop("cost", None)
+        if not extensions:
+            del result["extensions"]
+    return result
+
+
 class GraphQLClient:
     """Sends GraphQL documents over real HTTP and returns the decoded JSON body."""
 
@@ -150,15 +162,7 @@ class GraphQLClient:
             body["variables"] = variables
         response = await self.http.post(self.url, json=body, headers=headers)
         assert response.status_code == 200, response.text
-        result: dict[str, Any] = response.json()
-        # Every answer reports its cost (tests/api/test_cost_limits.py); taken off here so
-        # tests compare the rest of the body.
-        extensions = result.get("extensions")
-        if isinstance(extensions, dict):
-            extensions.pop("cost", None)
-            if not extensions:
-                del result["extensions"]
-        return result
+        return answer(response)
 
     async def token_refused(self, token: str) -> bool:
         """Whether a request with `token` is answered 401 `invalid_token` (RFC 6750)."""

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.builders import PASSWORD, World
-from tests.support import Database, FrozenClock, GraphQLClient, RunningServer
+from tests.support import Database, FrozenClock, GraphQLClient, RunningServer, answer
 from tests.ws_client import LEGACY, TRANSPORT, ws_connect
 
 CHALLENGE = 'Bearer error="invalid_token"'
@@ -34,7 +34,7 @@ async def test_an_unknown_token_is_a_401_with_the_bearer_challenge(
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == CHALLENGE
     assert response.headers["content-type"] == f"{accept}; charset=utf-8"
-    assert response.json() == {
+    assert answer(response) == {
         "errors": [
             {
                 "message": "The bearer token is unknown, expired or logged out: log in again, "
@@ -84,7 +84,7 @@ async def test_a_logged_out_token_is_refused_and_nothing_is_written(
     )
 
     assert (response.status_code, response.headers.get("www-authenticate")) == (401, CHALLENGE)
-    assert "data" not in response.json()
+    assert "data" not in answer(response)
     assert await db.count("access_tokens") == tokens
 
 
@@ -95,7 +95,7 @@ async def test_without_a_token_the_caller_is_anonymous_and_may_log_in(
     credentials = {"domain": "zon.example", "email": "anna@example.nl", "password": PASSWORD}
     login = await gql.data(LOGIN, {"input": credentials})
 
-    assert (anonymous.status_code, anonymous.json()) == (200, {"data": {"me": None}})
+    assert (anonymous.status_code, answer(anonymous)) == (200, {"data": {"me": None}})
     assert "www-authenticate" not in anonymous.headers
     assert login["login"]["errors"] == []
     assert await gql.data(ME, token=login["login"]["token"]) == {"me": {"email": "anna@example.nl"}}
@@ -107,13 +107,13 @@ async def test_another_scheme_is_not_a_bearer_token_and_stays_anonymous(
     # A proxy in front may add Basic credentials of its own; they say nothing about a session.
     response = await post(gql, "Basic dXNlcjpwYXNz")
 
-    assert (response.status_code, response.json()) == (200, {"data": {"me": None}})
+    assert (response.status_code, answer(response)) == (200, {"data": {"me": None}})
 
 
 async def test_a_valid_token_still_answers(gql: GraphQLClient, world: World) -> None:
     response = await post(gql, f"Bearer {world.token('anna')}")
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, answer(response)) == (
         200,
         {"data": {"me": {"email": "anna@example.nl"}}},
     )

@@ -12,7 +12,7 @@ import pytest
 from gateway.app import create_app
 from gateway.settings import Settings
 from tests.builders import World
-from tests.support import FrozenClock, GraphQLClient, RunningServer, run_server
+from tests.support import FrozenClock, GraphQLClient, RunningServer, answer, run_server
 from tests.ws_client import ws_connect
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -35,7 +35,7 @@ async def ask(url: str, query: str, variables: dict[str, Any] | None = None) -> 
     async with httpx.AsyncClient() as http:
         response = await http.post(url, json={"query": query, "variables": variables or {}})
     assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
+    body: dict[str, Any] = answer(response)
     return body
 
 

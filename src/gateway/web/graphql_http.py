@@ -106,6 +106,7 @@ class GraphQLHTTP:
         except RequestErrors as failure:
             response = _errors(_request_error_status(exchange), exchange, failure.errors)
         except InvalidToken as refusal:  # RFC 6750: the client should drop the token
+            exchange.cost = None  # nothing of the operation ran, so nothing was spent
             error = GraphQLError(refusal.message, extensions={"code": "UNAUTHENTICATED"})
             response = _errors(401, exchange, [error])
             response.headers["WWW-Authenticate"] = refusal.challenge
