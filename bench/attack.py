@@ -218,6 +218,9 @@ async def main() -> None:
         environment = {
             **os.environ,
             "DATABASE_URL": f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}",
+            # The rate limits would measure themselves, not the path under test.
+            "RATE_LIMIT_PER_ADDRESS": "0",
+            "RATE_LIMIT_PER_TOKEN": "0",
             "ENVIRONMENT": "production",
             "SECRET_KEY": "bench-secret-bench-secret",
             "LOG_LEVEL": "WARNING",
