@@ -36,7 +36,7 @@ async def serve_process(
 ) -> AsyncIterator[ServeProcess]:
     """A gateway process with `env` over this one's environment, ready, until the block ends."""
     port = free_port()
-    output = open(log, "ab") if log is not None else asyncio.subprocess.DEVNULL  # noqa: SIM115
+    output = await asyncio.to_thread(log.open, "ab")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "gateway.cli", "serve", "--port", str(port),
         env={**os.environ, "ENVIRONMENT": "test", **env}, stdout=output, stderr=output,
@@ -62,5 +62,4 @@ async def serve_process(
         if process.returncode is None:
             process.terminate()
             await process.wait()
-        if not isinstance(output, int):
-            output.close()
+        output.close()
