@@ -59,6 +59,9 @@ def environment(db: Database, folder: Path, **more: str) -> dict[str, str]:
         "STORAGE_URL": f"file://{folder / 'media'}",
         "MAIL_URL": f"outbox://{folder / 'outbox'}",
         "PUBLIC_BASE_URL": "https://app.example",
+        # The test polls many times a second for seconds on end; rate limits have their tests.
+        "RATE_LIMIT_PER_TOKEN": "0",
+        "RATE_LIMIT_PER_ADDRESS": "0",
         **more,
     }
 
