@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from gateway.jobs import HANDLERS, JobWorker
 from gateway.models import DiaryExport, Job, JobState, Photo
-from gateway.services.job_queue import MAX_ATTEMPTS
+from gateway.services.job_queue import MAX_ATTEMPTS, claim
 from tests.api.test_diary_export import a_diary, request, runtime_for, settings_for
 from tests.builders import World
 from tests.support import FrozenClock, GraphQLClient, RunningServer
@@ -59,3 +59,44 @@ async def test_an_export_failing_every_attempt_fails_and_a_new_one_can_be_asked(
     assert again["errors"] == []
     assert again["diaryExport"]["id"] != asked["diaryExport"]["id"]
     assert again["diaryExport"]["state"] == "QUEUED"
+
+
+async def test_an_export_whose_workers_all_died_is_not_built_again(
+    gql: GraphQLClient,
+    server: RunningServer,
+    world: World,
+    clock: FrozenClock,
+    database_url: str,
+    tmp_path: Path,
+    db: Any,
+) -> None:
+    await a_diary(gql, server, world)
+    await request(gql, world, "anna", "bo")
+    settings = settings_for(database_url, tmp_path, f"outbox://{tmp_path / 'outbox'}").model_copy(
+        update={"storage_url": server.app.state.runtime.settings.storage_url}
+    )
+    runtime = runtime_for(settings, clock)
+    try:
+        for n in range(MAX_ATTEMPTS):
+            # A worker claims the job and dies holding it; its lease runs out.
+            async with runtime.sessionmaker() as s:
+                assert await claim(s, f"dead-{n}", clock.now, settings.job_lease) is not None
+            async with db.sessionmaker() as s:
+                await s.execute(update(Job).values(claimed_until=clock.now - timedelta(seconds=1)))
+                await s.commit()
+        worker = JobWorker(
+            runtime, HANDLERS, poll_interval=timedelta(seconds=1), lease=settings.job_lease
+        )
+        assert await worker.run_due() == 1
+        assert await worker.run_due() == 0
+    finally:
+        await runtime.close_media()
+        await runtime.engine.dispose()
+
+    async with db.sessionmaker() as s:
+        job = await s.scalar(select(Job))
+        export = await s.scalar(select(DiaryExport))
+    assert job is not None
+    assert export is not None
+    assert (job.state, job.attempts) == (JobState.FAILED, MAX_ATTEMPTS + 1)
+    assert (export.state, export.storage_key) == (JobState.FAILED, None)
