@@ -6,9 +6,7 @@ back while they stay connected, every subscriber still ends with every message o
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -18,8 +16,9 @@ import httpx
 import pytest
 
 from tests.builders import World
+from tests.processes import serve_process
 from tests.redis_server import RedisServer
-from tests.support import Database, GraphQLClient, free_port
+from tests.support import Database, GraphQLClient
 from tests.ws_client import LEGACY, WsClient, ws_connect
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
@@ -30,46 +29,20 @@ mutation($input: SendMessageInput!) {
 }
 """
 MESSAGES = "subscription { messageAdded { cursor message { body } } }"
-START_TIMEOUT = 60.0
 
 
 @asynccontextmanager
 async def gateway_process(database_url: str, redis_url: str, folder: Path) -> AsyncIterator[str]:
     """`ouderportaal serve` in a process of its own, until the block ends."""
-    port = free_port()
     env = {
-        **os.environ,
         "DATABASE_URL": database_url,
         "BROADCAST_URL": redis_url,
-        "ENVIRONMENT": "test",
-        "MAIL_URL": f"outbox://{folder / f'outbox-{port}'}",
+        "MAIL_URL": f"outbox://{folder / f'outbox-{secrets.token_hex(4)}'}",
         # Far beyond the test: delivery after the outage must come from the reconnect.
         "LIVE_POLL_INTERVAL": "3600",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "gateway.cli", "serve", "--port", str(port),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as http:
-            deadline = asyncio.get_running_loop().time() + START_TIMEOUT
-            while True:
-                if process.returncode is not None:
-                    raise RuntimeError(f"gateway on port {port} exited with {process.returncode}")
-                try:
-                    if (await http.get(f"{url}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if asyncio.get_running_loop().time() > deadline:
-                    raise TimeoutError(f"gateway on port {port} did not start")
-                await asyncio.sleep(0.05)
-        yield url
-    finally:
-        if process.returncode is None:
-            process.terminate()
-            await process.wait()
+    async with serve_process(env, folder / f"serve-{secrets.token_hex(4)}.log") as served:
+        yield served.url
 
 
 async def send(http: httpx.AsyncClient, url: str, token: str, body: str, child_id: str) -> None:

@@ -70,7 +70,36 @@ async def _members(
 
 
 async def build_diary_export(runtime: Runtime, heartbeat: Heartbeat) -> None:
-    """The job handler: build, store, mark done with its event, then mail the link."""
+    """The job handler: build, store, mark done with its event, then mail the link.
+
+    When the job fails for the last time, or its workers died on every attempt, the export
+    fails with it: left RUNNING, it would be "the running one" that every later request
+    returns, and the guardian could never export again.
+    """
+    try:
+        if heartbeat.claim.attempt > queue.MAX_ATTEMPTS:
+            # Claimed again and again since each worker died holding it (killed, or out of
+            # memory on this very export): building once more would only take another down.
+            raise RuntimeError(f"its worker stopped during {queue.MAX_ATTEMPTS} attempts")
+        await _build(runtime, heartbeat)
+    except LostClaim:
+        raise
+    except Exception:
+        if heartbeat.claim.attempt >= queue.MAX_ATTEMPTS:
+            await _give_up(runtime, int(heartbeat.claim.payload["exportId"]))
+        raise
+
+
+async def _give_up(runtime: Runtime, export_id: int) -> None:
+    async with runtime.sessionmaker() as session:
+        export = await session.get(DiaryExport, export_id)
+        if export is not None and export.state is not JobState.DONE:
+            export.state = JobState.FAILED
+            export.finished_at = runtime.clock()
+            await session.commit()
+
+
+async def _build(runtime: Runtime, heartbeat: Heartbeat) -> None:
     export_id = int(heartbeat.claim.payload["exportId"])
     now = runtime.clock()
     async with runtime.sessionmaker() as session:
