@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.models import DeliveryStatus, EmailDelivery, PushDelivery
+from gateway.models import DeliveryCursor, DeliveryStatus, EmailDelivery, Event, PushDelivery
 
 LEASE = timedelta(minutes=5)
 
@@ -55,3 +55,17 @@ def retry_delay(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, … up to an hour, after the `attempts`-th failure."""
     doubled: timedelta = timedelta(seconds=30) * (2 ** min(max(attempts - 1, 0), 20))
     return min(doubled, timedelta(hours=1))
+
+
+async def events_after(
+    session: AsyncSession, organisation_id: int, cursor: DeliveryCursor, limit: int
+) -> list[Event]:
+    """The organisation's next events after a delivery worker's cursor, in id order."""
+    return list(
+        await session.scalars(
+            select(Event)
+            .where(Event.organisation_id == organisation_id, Event.id > cursor.last_event_id)
+            .order_by(Event.id)
+            .limit(limit)
+        )
+    )

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.jobs.claims import claim_due, retry_delay
+from gateway.jobs.claims import claim_due, events_after, retry_delay
 from gateway.jobs.recipients import RecipientCheck, time_zone_of
 from gateway.mail import Mailer, MailError
 from gateway.mail.templates_notifications import MailItem, digest_mail, notification_mail
@@ -107,14 +107,7 @@ async def collect(session: AsyncSession, now: datetime) -> int:
 
 async def _collect_organisation(session: AsyncSession, organisation_id: int, now: datetime) -> int:
     cursor = await _cursor(session, organisation_id, now)
-    events = list(
-        await session.scalars(
-            select(Event)
-            .where(Event.organisation_id == organisation_id, Event.id > cursor.last_event_id)
-            .order_by(Event.id)
-            .limit(BATCH)
-        )
-    )
+    events = await events_after(session, organisation_id, cursor, BATCH)
     if not events:
         await session.commit()
         return 0
