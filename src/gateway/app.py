@@ -163,10 +163,10 @@ def create_app(
         max_cost=settings.max_query_cost,
     )
     live = live_schema()
-    limiter = rate_limiter(  # issue 14
+    limiter = rate_limiter(
         settings.broadcast_url,
-        per_token=settings.rate_limit_per_token,
-        per_address=settings.rate_limit_per_address,
+        per_token=settings.token_rate_limit,
+        per_address=settings.address_rate_limit,
         window=settings.rate_limit_window.total_seconds(),
     )
     websocket = GraphQLWebSocket(
@@ -189,7 +189,7 @@ def create_app(
         # As middleware, not a route: Starlette's exception handling wraps `send` for routes,
         # and the fan-out needs the server's own `send` to write pre-encoded frames.
         middleware=[
-            # Issue 14, browser clients: headers, CORS and the WebSocket Origin allow-list.
+            # Browser clients: headers, CORS and the WebSocket Origin allow-list.
             Middleware(SecurityHeaders),
             Middleware(cors, origins=origins, development=development),
             Middleware(RateLimitHTTP, limiter=limiter),

@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     # Off only to measure the baseline in bench/fanout.py: every subscriber executed alone.
     live_shared_execution: bool = True
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
-    # Issue 14: the most an operation may cost (objects it can ask for, see gateway/cost.py).
+    # The most an operation may cost (objects it can ask for, see gateway/cost.py).
     max_query_cost: int = Field(default=25_000, ge=1)
     # Subscriptions one socket may hold at once; one more is refused, the socket stays.
     max_subscriptions_per_socket: int = Field(default=100, ge=1)
@@ -91,14 +91,16 @@ class Settings(BaseSettings):
     graphiql: bool | None = None
     # Introspection and "did you mean" in errors: on outside production unless switched off.
     introspection: bool | None = None
-    # Issue 14: web origins allowed to call the API from a browser (CORS and WebSocket
+    # Web origins allowed to call the API from a browser (CORS and WebSocket
     # `Origin`), separated by commas; `*` for any. Unset: none, or localhost dev servers in
     # development.
     cors_origins: str | None = None
-    # Issue 14: requests (HTTP, and socket messages) per window, per token and per client
-    # address; 0 switches one off. In Redis when BROADCAST_URL is, else in this process.
-    rate_limit_per_token: int = Field(default=1_200, ge=0)
-    rate_limit_per_address: int = Field(default=6_000, ge=0)
+    # Requests (HTTP, and socket messages) per window, per token and per client address; 0
+    # switches one off. In Redis when BROADCAST_URL is, else in this process. Unset: on in
+    # production (1,200 and 6,000 a minute), off elsewhere, where developers, tests and
+    # load tools should not meet them.
+    rate_limit_per_token: int | None = Field(default=None, ge=0)
+    rate_limit_per_address: int | None = Field(default=None, ge=0)
     rate_limit_window: timedelta = timedelta(minutes=1)
     log_level: str = "INFO"
 
@@ -205,6 +207,20 @@ class Settings(BaseSettings):
                 "characters, e.g. `python3 -c 'import secrets; print(secrets.token_hex(32))'`)",
             )
         return self
+
+    @property
+    def token_rate_limit(self) -> int:
+        """Requests per window one token may make (0: no limit)."""
+        if self.rate_limit_per_token is not None:
+            return self.rate_limit_per_token
+        return 1_200 if self.environment == "production" else 0
+
+    @property
+    def address_rate_limit(self) -> int:
+        """Requests per window one client address may make (0: no limit)."""
+        if self.rate_limit_per_address is not None:
+            return self.rate_limit_per_address
+        return 6_000 if self.environment == "production" else 0
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -113,3 +113,15 @@ async def test_with_redis_every_process_counts_the_same_token(
     assert statuses == [200, 200, 200, 429]
     assert 1 <= int(refused.headers["retry-after"]) <= 3600
     assert without_redis.status_code == 200  # no counter: no limit rather than no service
+
+
+def test_limits_are_on_in_production_and_off_elsewhere_unless_set() -> None:
+    def of(**values: object) -> tuple[int, int]:
+        settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
+        return settings.token_rate_limit, settings.address_rate_limit
+
+    production = {"environment": "production", "secret_key": "a-production-secret-key"}
+    assert of(**production) == (1_200, 6_000)
+    assert of(environment="development") == (0, 0)
+    assert of(**production, rate_limit_per_token=0, rate_limit_per_address=50) == (0, 50)
+    assert of(environment="development", rate_limit_per_token=7) == (7, 0)

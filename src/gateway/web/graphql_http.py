@@ -63,7 +63,7 @@ class _Exchange:
     client_request_id: str | None = None  # the client's own, logged beside ours
     media_type: str = JSON
     operation_name: str | None = None
-    cost: dict[str, int] | None = None  # issue 14: {requested, limit}, in `extensions.cost`
+    cost: dict[str, int] | None = None  # {requested, limit}, in `extensions.cost`
 
 
 class GraphQLHTTP:
@@ -152,7 +152,7 @@ class GraphQLHTTP:
             raise RequestErrors(
                 *(masked(e, exchange.request_id) if is_crash(e) else e for e in prepared.errors)
             )
-        if self._max_cost is not None:  # issue 14: the cost limit, before any context opens
+        if self._max_cost is not None:  # the cost limit, before any context opens
             cost = cost_of(self._schema._schema, prepared, operation, params.variables or {})
             exchange.cost = {"requested": cost, "limit": self._max_cost}
             if cost > self._max_cost:

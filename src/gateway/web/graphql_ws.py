@@ -155,7 +155,7 @@ class GraphQLWebSocket:
             if message.id in connection.subscriptions:
                 connection.close(4409, f"Subscriber for {message.id} already exists")
                 return
-            if await self._rate_limited(connection, message.id):  # issue 14
+            if await self._rate_limited(connection, message.id):
                 return
             await self._subscribe(connection, message.id, message.payload)
         elif message.type == "complete" and message.id is not None:
@@ -234,7 +234,7 @@ class GraphQLWebSocket:
             error = {"message": "Name the operation to run, with variables as an object."}
             connection.send(wsp.error_frame(protocol, op_id, [error]))
             return
-        # Issue 14: the HTTP cost limit, and a cap on the subscriptions one socket holds.
+        # The HTTP cost limit, and a cap on the subscriptions one socket holds.
         settings = self._runtime().settings
         cost = cost_of(self.live.schema, prepared, operation, variables)
         if cost > settings.max_query_cost:
