@@ -41,11 +41,19 @@ from gateway.documents import (
     without_suggestion,
 )
 from gateway.masking import INTERNAL, client_request_id, is_crash, masked, new_request_id
+from gateway.persisted import (
+    PersistedQueries,
+    PersistedQueryError,
+    check_hash,
+    not_found,
+    persisted_request,
+)
 from gateway.web.graphiql import GraphiQL
 from gateway.web.multipart import close_uploads, read_post
 from gateway.web.negotiation import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
+    GraphQLParams,
     RequestErrors,
     RequestRejected,
     accepts_html,
@@ -80,7 +88,9 @@ class GraphQLHTTP:
         anonymous_limits: DocumentLimits = ANONYMOUS,
         exposure: Exposure = OPEN,
         max_cost: int | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
+        self._persisted = persisted if persisted is not None else PersistedQueries()
         self._max_cost = max_cost  # None: costs are neither limited nor reported
         self._schema = schema
         self._exposure = exposure
@@ -104,7 +114,8 @@ class GraphQLHTTP:
             response = _errors(rejection.status, exchange, [GraphQLError(rejection.message)])
             response.headers.update(rejection.headers)
         except RequestErrors as failure:
-            response = _errors(_request_error_status(exchange), exchange, failure.errors)
+            status = failure.status or _request_error_status(exchange)
+            response = _errors(status, exchange, failure.errors)
         except InvalidToken as refusal:  # RFC 6750: the client should drop the token
             exchange.cost = None  # nothing of the operation ran, so nothing was spent
             error = GraphQLError(refusal.message, extensions={"code": "UNAUTHENTICATED"})
@@ -141,9 +152,13 @@ class GraphQLHTTP:
         # Who asks is known only once the context has looked the token up, which costs a
         # database round trip; a request without any token gets the smaller bounds now. A made-up
         # token buys the larger ones, which are also bounded to milliseconds of work.
+        try:
+            query, remember = self._document_text(params)
+        except PersistedQueryError as refusal:
+            raise RequestErrors(refusal.error, status=refusal.status) from None
         anonymous = bearer_token(request.headers.get("authorization")) is None
         limits = self._anonymous_limits if anonymous else self._limits
-        prepared = documents.prepare(self._schema._schema, params.query, limits, self._exposure)
+        prepared = documents.prepare(self._schema._schema, query, limits, self._exposure)
         if prepared.document is None:
             raise RequestErrors(*prepared.errors)
         operation = operation_to_run(prepared.document, params, request.method)
@@ -152,6 +167,8 @@ class GraphQLHTTP:
             raise RequestErrors(
                 *(masked(e, exchange.request_id) if is_crash(e) else e for e in prepared.errors)
             )
+        if remember is not None:  # only documents that prepare cleanly are kept
+            self._persisted.put(remember, query)
         if self._max_cost is not None:  # the cost limit, before any context opens
             cost = cost_of(self._schema._schema, prepared, operation, params.variables or {})
             exchange.cost = {"requested": cost, "limit": self._max_cost}
@@ -164,7 +181,7 @@ class GraphQLHTTP:
         async with self._context_factory(request, exchange.request_id) as context:
             with running(prepared):
                 result = await self._schema.execute(
-                    params.query,
+                    query,
                     variable_values=params.variables,
                     context_value=context,
                     operation_name=params.operation_name,
@@ -174,6 +191,21 @@ class GraphQLHTTP:
         if not self._exposure.suggestions and result.errors:
             result.errors = [e if e.path else without_suggestion(e) for e in result.errors]
         return _result_response(result, exchange)
+
+    def _document_text(self, params: GraphQLParams) -> tuple[str, str | None]:
+        """The document to run, and the hash to keep it by once it has prepared cleanly."""
+        persisted = persisted_request(params.extensions)
+        if persisted is None:
+            if params.query is None:  # a `documentId` that no registered operation has
+                raise not_found()
+            return params.query, None
+        if params.query is None:
+            text = self._persisted.get(persisted.sha256)
+            if text is None:
+                raise not_found()
+            return text, None
+        check_hash(persisted, params.query)
+        return params.query, persisted.sha256
 
     async def _read_body(self, request: Request) -> bytes:
         """Read at most `max_body_bytes`, so an endless upload cannot fill memory."""

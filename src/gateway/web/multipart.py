@@ -115,7 +115,9 @@ def _with_files(form: FormData) -> GraphQLParams:
             raise RequestRejected(400, f"The map entry '{key}' must be a list of paths.")
         for path in paths:
             _place(variables, path, upload)
-    return GraphQLParams(params.query, params.operation_name, variables, params.extensions)
+    return GraphQLParams(
+        params.query, params.operation_name, variables, params.extensions, params.document_id
+    )
 
 
 def _place(variables: dict[str, Any], path: object, upload: UploadFile) -> None:

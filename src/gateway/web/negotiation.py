@@ -35,19 +35,25 @@ class RequestRejected(Exception):
 
 
 class RequestErrors(Exception):
-    """GraphQL request errors: nothing was executed, so the response has no `data` entry."""
+    """GraphQL request errors: nothing was executed, so the response has no `data` entry.
 
-    def __init__(self, *errors: GraphQLError) -> None:
+    `status` overrides the usual status of request errors (a persisted-query miss answers 200).
+    """
+
+    def __init__(self, *errors: GraphQLError, status: int | None = None) -> None:
         super().__init__(errors[0].message)
         self.errors = list(errors)
+        self.status = status
 
 
 @dataclass(frozen=True)
 class GraphQLParams:
-    query: str
+    # None only when the request names a persisted document instead (issue 14).
+    query: str | None
     operation_name: str | None
     variables: dict[str, Any] | None
     extensions: dict[str, Any] | None
+    document_id: str | None = None  # Relay's and GraphQL Codegen's `documentId` (or `id`)
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:
@@ -157,7 +163,11 @@ def params_from_body(body: bytes) -> GraphQLParams:
     if not isinstance(data, dict):
         raise RequestRejected(400, "The request body must be a JSON object.")
     return _params(
-        data.get("query"), data.get("operationName"), data.get("variables"), data.get("extensions")
+        data.get("query"),
+        data.get("operationName"),
+        data.get("variables"),
+        data.get("extensions"),
+        data.get("documentId", data.get("id")),
     )
 
 
@@ -170,16 +180,27 @@ def params_from_query_string(query_params: Mapping[str, str]) -> GraphQLParams:
     # An empty operationName means "not given" for GET, per the spec.
     operation_name = query_params.get("operationName") or None
     return _params(
-        query_params.get("query"), operation_name, decoded["variables"], decoded["extensions"]
+        query_params.get("query"),
+        operation_name,
+        decoded["variables"],
+        decoded["extensions"],
+        query_params.get("documentId", query_params.get("id")),
     )
 
 
 def _params(
-    query: object, operation_name: object, variables: object, extensions: object
+    query: object,
+    operation_name: object,
+    variables: object,
+    extensions: object,
+    document_id: object = None,
 ) -> GraphQLParams:
-    if query is None:
+    if document_id is not None and not isinstance(document_id, str):
+        raise RequestRejected(400, "The 'documentId' parameter must be a string.")
+    persisted = isinstance(extensions, dict) and extensions.get("persistedQuery") is not None
+    if query is None and not persisted and document_id is None:
         raise RequestRejected(400, "The 'query' parameter is missing.")
-    if not isinstance(query, str):
+    if query is not None and not isinstance(query, str):
         raise RequestRejected(400, "The 'query' parameter must be a string.")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestRejected(400, "The 'operationName' parameter must be a string or null.")
@@ -187,7 +208,7 @@ def _params(
         raise RequestRejected(400, "The 'variables' parameter must be an object or null.")
     if extensions is not None and not isinstance(extensions, dict):
         raise RequestRejected(400, "The 'extensions' parameter must be an object or null.")
-    return GraphQLParams(query, operation_name, variables, extensions)
+    return GraphQLParams(query, operation_name, variables, extensions, document_id)
 
 
 def operation_to_run(
