@@ -161,6 +161,7 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         exposure=OPEN if settings.introspection_enabled else CLOSED,
         max_cost=settings.max_query_cost,
+        trusted=lambda: app.state.runtime.trusted_documents,
     )
     live = live_schema()
     limiter = rate_limiter(

@@ -281,6 +281,35 @@ def cmd_import_invoices(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _register_operations(settings: Settings, manifest: object) -> tuple[int, int]:
+    from gateway.clock import system_clock
+    from gateway.domain.manifests import parse_manifest
+    from gateway.services.trusted_documents import register_operations
+
+    operations = parse_manifest(manifest)  # before the database: a bad file touches nothing
+    engine, sessionmaker = _session_scope(settings)
+    try:
+        async with sessionmaker() as session:
+            return await register_operations(session, operations, system_clock())
+    finally:
+        await engine.dispose()
+
+
+def cmd_register_operations(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.domain.manifests import ManifestError
+
+    try:
+        manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
+        added, known = _read(settings, lambda s: _register_operations(s, manifest))
+    except (OSError, ValueError) as error:  # ManifestError and bad JSON are ValueErrors
+        reason = error if isinstance(error, ManifestError | OSError) else f"not JSON ({error})"
+        print(f"ouderportaal: {args.manifest}: {reason}", file=sys.stderr)
+        print("nothing was registered", file=sys.stderr)
+        return 1
+    print(f"registered {added} new operations; {known} were registered already")
+    return 0
+
+
 def cmd_vapid_keys(_args: argparse.Namespace, _settings: Settings) -> int:
     from gateway.push import generate_vapid_keys
 
@@ -385,6 +414,15 @@ def build_parser() -> argparse.ArgumentParser:
     invoices.add_argument("folder", help="folder holding invoices.csv and the PDF files")
     invoices.add_argument("--domain", required=True, help="portal domain of the organisation")
     invoices.set_defaults(run=cmd_import_invoices)
+    register = command(
+        "register-operations",
+        "register the operations of a persisted-query manifest for TRUSTED_DOCUMENTS mode",
+        f"{database} Reads Apollo's persisted-query manifest JSON or Relay's id-to-text JSON;",
+        "ids that are digests are checked against their document. All or nothing; running it",
+        "again adds only what is new.",
+    )
+    register.add_argument("manifest", help="the manifest JSON file")
+    register.set_defaults(run=cmd_register_operations)
     command(
         "vapid-keys",
         "make a Web Push (VAPID) key pair",

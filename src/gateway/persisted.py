@@ -25,6 +25,7 @@ from graphql import GraphQLError
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
 BAD_REQUEST = "BAD_REQUEST"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -52,6 +53,11 @@ def _error(message: str, code: str) -> GraphQLError:
 
 def not_found() -> PersistedQueryError:
     return PersistedQueryError(_error("PersistedQueryNotFound", NOT_FOUND), status=200)
+
+
+def not_allowed() -> PersistedQueryError:
+    message = "Only registered operations run on this server; this document is not one of them."
+    return PersistedQueryError(_error(message, NOT_ALLOWED))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from gateway.media import ImageProcessor, MediaSigner, Storage, storage_from_url
 from gateway.services.activation import ActivationSettings
 from gateway.services.password_reset import ResetSettings
 from gateway.services.throttle import ThrottlePolicy
+from gateway.services.trusted_documents import TrustedDocuments
 from gateway.settings import Settings
 
 
@@ -31,6 +32,11 @@ class Runtime:
     viewers: ViewerCache = field(default_factory=lambda: ViewerCache(timedelta(0)))
     # Set after a commit that enqueued a job: this process's job worker starts on it at once.
     jobs_wanted: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @cached_property
+    def trusted_documents(self) -> TrustedDocuments | None:
+        """The registered operations, when only they may run (`TRUSTED_DOCUMENTS`)."""
+        return TrustedDocuments(self.sessionmaker) if self.settings.trusted_documents else None
 
     @cached_property
     def storage(self) -> Storage:

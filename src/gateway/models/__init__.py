@@ -33,6 +33,7 @@ from gateway.models.notifications import (
     NotificationMarker,
     NotificationSetting,
 )
+from gateway.models.operations import RegisteredOperation
 from gateway.models.organisation import (
     ClosingDay,
     Group,
@@ -111,6 +112,7 @@ __all__ = [
     "PushDelivery",
     "PushPlatform",
     "PushSubscription",
+    "RegisteredOperation",
     "RequestKind",
     "Role",
     "StaffGroup",

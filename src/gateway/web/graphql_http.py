@@ -48,6 +48,7 @@ from gateway.persisted import (
     not_found,
     persisted_request,
 )
+from gateway.services.trusted_documents import TrustedDocuments, registered_text
 from gateway.web.graphiql import GraphiQL
 from gateway.web.multipart import close_uploads, read_post
 from gateway.web.negotiation import (
@@ -89,7 +90,9 @@ class GraphQLHTTP:
         exposure: Exposure = OPEN,
         max_cost: int | None = None,
         persisted: PersistedQueries | None = None,
+        trusted: Callable[[], TrustedDocuments | None] = lambda: None,
     ) -> None:
+        self._trusted = trusted  # trusted-documents mode when it gives the registered ones
         self._persisted = persisted if persisted is not None else PersistedQueries()
         self._max_cost = max_cost  # None: costs are neither limited nor reported
         self._schema = schema
@@ -153,7 +156,7 @@ class GraphQLHTTP:
         # database round trip; a request without any token gets the smaller bounds now. A made-up
         # token buys the larger ones, which are also bounded to milliseconds of work.
         try:
-            query, remember = self._document_text(params)
+            query, remember = await self._document_text(params)
         except PersistedQueryError as refusal:
             raise RequestErrors(refusal.error, status=refusal.status) from None
         anonymous = bearer_token(request.headers.get("authorization")) is None
@@ -192,9 +195,12 @@ class GraphQLHTTP:
             result.errors = [e if e.path else without_suggestion(e) for e in result.errors]
         return _result_response(result, exchange)
 
-    def _document_text(self, params: GraphQLParams) -> tuple[str, str | None]:
+    async def _document_text(self, params: GraphQLParams) -> tuple[str, str | None]:
         """The document to run, and the hash to keep it by once it has prepared cleanly."""
         persisted = persisted_request(params.extensions)
+        trusted = self._trusted()
+        if trusted is not None:
+            return await registered_text(trusted, params.query, params.document_id, persisted), None
         if persisted is None:
             if params.query is None:  # a `documentId` that no registered operation has
                 raise not_found()

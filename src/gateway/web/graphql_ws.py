@@ -41,6 +41,7 @@ from gateway.live.fanout import (
     viewer_independent,
 )
 from gateway.masking import new_request_id
+from gateway.persisted import not_allowed, sha256_hex
 from gateway.runtime import Runtime
 from gateway.web import ws_protocol as wsp
 from gateway.web.rate_limit import RateLimiter, client_address, refusal
@@ -219,6 +220,11 @@ class GraphQLWebSocket:
             connection.close(*wsp.Close.BAD_MESSAGE.value)
             return
         query: str = payload["query"]
+        # Trusted-documents mode holds for sockets too: the text must be a registered one.
+        trusted = self._runtime().trusted_documents
+        if trusted is not None and await trusted.by_sha256(sha256_hex(query)) is None:
+            connection.send(wsp.error_frame(protocol, op_id, [not_allowed().error.formatted]))
+            return
         variables = payload.get("variables") or {}
         name = payload.get("operationName")
         # Only signed-in connections get here, so the larger bounds apply.
