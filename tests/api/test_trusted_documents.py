@@ -17,7 +17,10 @@ import pytest
 
 from gateway.app import create_app
 from gateway.settings import Settings
+from tests.api.test_subscriptions import FEED, news_for
+from tests.builders import World
 from tests.support import Database, FrozenClock, RunningServer, answer, run_server
+from tests.ws_client import ws_connect
 
 MODERN = {"Accept": "application/graphql-response+json"}
 APOLLO_BODY = "query ApolloRegistered { __typename }"
@@ -42,7 +45,11 @@ APOLLO_MANIFEST = {
         {"id": _sha(APOLLO_BODY), "name": "ApolloRegistered", "type": "query", "body": APOLLO_BODY}
     ],
 }
-RELAY_MANIFEST = {_sha(RELAY_SHA_BODY): RELAY_SHA_BODY, _md5(RELAY_MD5_BODY): RELAY_MD5_BODY}
+RELAY_MANIFEST = {
+    _sha(RELAY_SHA_BODY): RELAY_SHA_BODY,
+    _md5(RELAY_MD5_BODY): RELAY_MD5_BODY,
+    "feed-subscription": FEED,  # a custom persister's id: taken as given
+}
 
 
 async def register(database_url: str, manifest: Path) -> tuple[int, str, str]:
@@ -75,10 +82,10 @@ async def trusted(
         assert code == 0, err
         count = len(manifest.get("operations", manifest))
         assert out == f"registered {count} new operations; 0 were registered already\n"
-    assert await db.count("registered_operations") == 3
+    assert await db.count("registered_operations") == 4
     # Registering again adds nothing and is no error.
     code, out, _ = await register(db.url, tmp_path / "relay.json")
-    assert (code, out) == (0, "registered 0 new operations; 2 were registered already\n")
+    assert (code, out) == (0, "registered 0 new operations; 3 were registered already\n")
     on = settings.model_copy(update={"trusted_documents": True})
     async with run_server(create_app(on, clock=clock, background_tasks=False), clock) as server:
         yield server
@@ -115,6 +122,21 @@ async def test_only_registered_operations_run(trusted: RunningServer) -> None:
     # An id does not lend its permission to another text.
     other = {"documentId": _md5(RELAY_MD5_BODY), "query": UNREGISTERED}
     assert _refused(await _post(trusted, other))
+
+
+async def test_sockets_run_only_registered_subscriptions(
+    trusted: RunningServer, world: World
+) -> None:
+    async with ws_connect(trusted.url) as anna:
+        await anna.init(world.token("anna"))
+        await anna.subscribe("other", FEED.replace("cursor", "cursor cursor"), {"after": "0"})
+        refused = await anna.receive()
+        assert refused["type"] == "error"
+        assert refused["payload"][0]["extensions"] == {"code": "PERSISTED_QUERY_NOT_ALLOWED"}
+        await anna.subscribe("feed", FEED, {"after": "0"})
+        await anna.sync()
+        await news_for(trusted, world, "zon")
+        assert (await anna.next_data())["notifications"]["notification"]["kind"]
 
 
 async def test_a_manifest_with_a_wrong_id_registers_nothing(db: Database, tmp_path: Path) -> None:

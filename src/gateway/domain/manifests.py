@@ -60,8 +60,8 @@ def _apollo(data: dict[str, Any]) -> list[ManifestOperation]:
         id_, name, body = entry.get("id"), entry.get("name"), entry.get("body")
         if not isinstance(id_, str) or not isinstance(body, str):
             raise ManifestError(f"Operation {index} needs a string 'id' and 'body'.")
-        if name is not None and not isinstance(name, str):
-            raise ManifestError(f"Operation {index} has a 'name' that is not a string.")
+        if name is not None and (not isinstance(name, str) or len(name) > 200):
+            raise ManifestError(f"Operation {index} has a 'name' that is not a short string.")
         if id_.lower() != _digest("sha256", body):
             raise ManifestError(f"Operation {index} ('{id_}'): the id is not the body's SHA-256.")
         found.append(ManifestOperation(id_.lower(), name, body))
