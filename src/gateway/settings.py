@@ -78,7 +78,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
     # The most an operation may cost (objects it can ask for, see gateway/cost.py).
     max_query_cost: int = Field(default=25_000, ge=1)
-    # Issue 14: only operations registered with `ouderportaal register-operations` run.
+    # Only operations registered with `ouderportaal register-operations` run: a stolen token
+    # cannot run documents the apps never send.
     trusted_documents: bool = False
     # Subscriptions one socket may hold at once; one more is refused, the socket stays.
     max_subscriptions_per_socket: int = Field(default=100, ge=1)

@@ -1,4 +1,4 @@
-"""Apollo's automatic persisted queries over real HTTP (issue 14): miss, register, hit."""
+"""Apollo's automatic persisted queries over real HTTP: miss, register, hit."""
 
 from __future__ import annotations
 

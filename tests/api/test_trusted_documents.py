@@ -1,4 +1,4 @@
-"""Trusted-documents mode over real HTTP (issue 14): only operations registered with
+"""Trusted-documents mode over real HTTP: only operations registered with
 `ouderportaal register-operations` (Apollo's and Relay's manifests) run."""
 
 from __future__ import annotations

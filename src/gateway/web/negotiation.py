@@ -48,7 +48,7 @@ class RequestErrors(Exception):
 
 @dataclass(frozen=True)
 class GraphQLParams:
-    # None only when the request names a persisted document instead (issue 14).
+    # None only when the request names a persisted document instead.
     query: str | None
     operation_name: str | None
     variables: dict[str, Any] | None
