@@ -115,6 +115,15 @@ def guardian_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
     return or_(own, Guardian.id.in_(of_visible_children))
 
 
+def guardian_contact_visible(viewer: Viewer | None, guardian_id: int) -> bool:
+    """Whether a guardian's phone and address are shown: to themself and to staff.
+
+    Only ever asked of a `Guardian` the viewer may see at all (`guardian_visible`), so staff
+    here are staff of that guardian's children; the same rule as `account_contact_visible`.
+    """
+    return viewer is not None and (viewer.is_staff or viewer.guardian_id == guardian_id)
+
+
 def account_contact_visible(viewer: Viewer | None, today: date) -> ColumnElement[bool]:
     """Condition on `Account` (an e-mail address and a role): whose contact details you see.
 
@@ -352,6 +361,7 @@ __all__ = [
     "diary_entry_visible",
     "diary_export_visible",
     "group_post_visible",
+    "guardian_contact_visible",
     "guardian_in_scope",
     "guardian_visible",
     "in_organisation",

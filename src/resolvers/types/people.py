@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from gateway import models
+from gateway.auth import access
 from gateway.ids import to_global_id
 from resolvers.context import Info
 from resolvers.relations import then
@@ -64,9 +65,7 @@ class Guardian(Node):
         )
 
     def _contact_visible(self, info: Info) -> bool:
-        """Contact details: for the guardian themself and for staff, not for other parents."""
-        viewer = info.context.viewer
-        return viewer is not None and (viewer.is_staff or viewer.guardian_id == self.model.id)
+        return access.guardian_contact_visible(info.context.viewer, self.model.id)
 
     @strawberry.field(description="Phone number; shown to the guardian themself and to staff.")
     def phone(self, info: Info) -> str | None:
